@@ -1,0 +1,93 @@
+"""Organisations, their users, and verifiers' accreditations."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+
+from accounts.provinces import Province
+from core.models import TimeStampedModel
+from core.sectors import Sector
+
+
+class OrganizationKind(models.TextChoices):
+    PROPONENT = "proponent", "Project proponent"
+    VERIFIER = "verifier", "Validation and verification body"
+    REGULATOR = "regulator", "Competent authority"
+    OPERATOR = "operator", "Registry operator"
+
+
+class Organization(TimeStampedModel):
+    """A company, verification body, competent authority or the registry operator."""
+
+    Kind = OrganizationKind
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=16, choices=OrganizationKind)
+    province = models.CharField(max_length=32, choices=Province)
+    # 统一社会信用代码, GB 32100-2015: 18 characters with a check character.
+    unified_social_credit_code = models.CharField(max_length=18, null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=OrganizationKind.values), name="organization_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(province__in=Province.values),
+                name="organization_province_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unified_social_credit_code__isnull=True)
+                | Exact(Length("unified_social_credit_code"), 18),
+                name="organization_credit_code_length",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person acting for exactly one organisation."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="users")
+
+    objects = UserManager()
+
+    REQUIRED_FIELDS = ["organization"]
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.username
+
+
+class Accreditation(TimeStampedModel):
+    """A verifier's accreditation for one sector over a period of dates (both days included)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="accreditations"
+    )
+    sector = models.CharField(max_length=32, choices=Sector)
+    valid_from = models.DateField()
+    valid_to = models.DateField()
+
+    class Meta:
+        ordering = ["organization_id", "sector", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__gte=models.F("valid_from")),
+                name="accreditation_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sector__in=Sector.values), name="accreditation_sector_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.organization} — {self.get_sector_display()} ({self.valid_from}–{self.valid_to})"
+        )

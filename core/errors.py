@@ -1,0 +1,58 @@
+"""Domain errors raised by services; `core.api.exception_handler` turns each into one response.
+
+Messages are constants so that tests and integrators can rely on their exact wording.
+"""
+
+from collections.abc import Mapping, Sequence
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose."""
+
+    status_code = 400
+    default_message = "The request cannot be carried out."
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or self.default_message
+        super().__init__(self.message)
+
+
+class InvalidInput(DomainError):
+    """Bad input: carries a message per field, answered as a 400 `{field: [message]}`."""
+
+    status_code = 400
+    default_message = "Invalid input."
+
+    def __init__(self, errors: Mapping[str, str | Sequence[str]]) -> None:
+        self.errors = {
+            field: [messages] if isinstance(messages, str) else list(messages)
+            for field, messages in errors.items()
+        }
+        super().__init__("; ".join(f"{f}: {' '.join(m)}" for f, m in self.errors.items()))
+
+
+class AccessDenied(DomainError):
+    """The actor may not do this (403)."""
+
+    status_code = 403
+    default_message = "You do not have permission to perform this action."
+
+
+class NotFound(DomainError):
+    """The object does not exist or is not visible to the actor (404)."""
+
+    status_code = 404
+    default_message = "Not found."
+
+
+class Conflict(DomainError):
+    """The request contradicts the current state of the registry (409)."""
+
+    status_code = 409
+    default_message = "The request conflicts with the current state."
+
+
+class InvalidTransition(Conflict):
+    """A lifecycle transition that the object's current state does not allow (409)."""
+
+    default_message = "This action is not allowed in the current state."

@@ -1,0 +1,80 @@
+"""The registry's shared kernel: the base model and the audit chain."""
+
+from django.conf import settings
+from django.db import models
+
+
+class TimeStampedModel(models.Model):
+    """Base for registry records: when the row was created."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEntry(models.Model):
+    """One state change, appended to a hash chain.
+
+    `id` is the position in the chain, taken from `AuditChainHead.sequence` under its lock, so the
+    chain has no gaps; `previous_hash` is the SHA-256 of the entry before and `entry_hash` the
+    SHA-256 of this entry's canonical JSON (see `core.audit`). On PostgreSQL a trigger refuses
+    UPDATE and DELETE on this table.
+    """
+
+    id = models.BigIntegerField(primary_key=True)
+    recorded_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id__gte=1), name="audit_id_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.id} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditChainHead(models.Model):
+    """The single row that holds the chain's last position and hash; locked by every append."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    sequence = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="audit_head_singleton"),
+        ]
+
+    def __str__(self) -> str:
+        return f"audit chain head at #{self.sequence}"
+
+
+class AuditCheck(TimeStampedModel):
+    """The outcome of one verification of the whole audit chain, kept for regulators."""
+
+    ok = models.BooleanField()
+    entries = models.BigIntegerField()
+    first_broken = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        state = "intact" if self.ok else f"broken at #{self.first_broken}"
+        return f"audit check {self.created_at:%Y-%m-%d %H:%M}: {state}"

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from registry.views import AuditVerifyView
+
+urlpatterns = [
+    path("audit/verify/", AuditVerifyView.as_view(), name="audit-verify"),
+]

@@ -1,0 +1,53 @@
+"""Fixtures shared by the whole suite. State is built through the real services."""
+
+import itertools
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts import services
+from accounts.models import Organization, User
+from accounts.provinces import Province
+
+ROLES = ("proponent", "verifier", "regulator", "operator")
+PASSWORD = "a-long-test-password-42"
+_counter = itertools.count(1)
+
+
+def make_organization(kind: str, **fields) -> Organization:
+    fields.setdefault("name", f"{kind.title()} organisation {next(_counter)}")
+    fields.setdefault("province", Province.BEIJING)
+    return services.create_organization(actor=None, kind=kind, **fields)
+
+
+def make_user(organization: Organization, username: str | None = None) -> User:
+    return services.create_user(
+        actor=None,
+        username=username or f"user{next(_counter)}",
+        password=PASSWORD,
+        organization=organization,
+    )
+
+
+def client_for(user: User | None) -> APIClient:
+    """An API client that authenticates with the user's token, or an anonymous one."""
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def users(db) -> dict[str, User]:
+    """One user for each organisation kind."""
+    return {kind: make_user(make_organization(kind), username=kind) for kind in ROLES}
+
+
+@pytest.fixture
+def clients(users) -> dict[str, APIClient]:
+    """An authenticated client per role, plus `anonymous`."""
+    result = {kind: client_for(user) for kind, user in users.items()}
+    result["anonymous"] = client_for(None)
+    return result
