@@ -3,7 +3,10 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint install
+# Debian packages the browser tests drive; a CJK font so Chinese names render.
+BROWSER_PACKAGES := chromium chromium-driver fonts-wqy-zenhei
+
+.PHONY: run test lint install browser
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -22,8 +25,19 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+	    || ! fc-list | grep -qi wenquanyi; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
+	  else \
+	    echo "The browser tests need: sudo apt-get install $(BROWSER_PACKAGES)" >&2; exit 1; \
+	  fi; \
+	fi
+
 test: export DJANGO_SETTINGS_MODULE = config.settings.test
-test: lint
+test: lint browser
 	$(PYTHON) manage.py check
+	$(PYTHON) manage.py create_database
 	$(PYTHON) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest

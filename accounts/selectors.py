@@ -18,6 +18,8 @@ def accreditations_of(organization: Organization) -> QuerySet[Accreditation]:
 def users_visible_to(user: User) -> QuerySet[User]:
     """Operators and regulators see every user; others see their own organisation's."""
     users = User.objects.select_related("organization").filter(is_active=True)
+    if not user.is_authenticated:
+        return users.none()
     if can_read_everything(user):
         return users
     return users.filter(organization_id=user.organization_id)

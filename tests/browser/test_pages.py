@@ -1,0 +1,67 @@
+"""The pages a person uses, in a real browser against a live server."""
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+from accounts.models import Organization
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def wait_for(browser, locator, seconds: float = 20):
+    return WebDriverWait(browser, seconds).until(
+        expected_conditions.visibility_of_element_located(locator)
+    )
+
+
+def log_in_to_admin(browser, live_server, username: str) -> None:
+    browser.get(f"{live_server.url}/admin/login/")
+    browser.find_element(By.NAME, "username").send_keys(username)
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+
+
+def test_api_docs_render_every_operation(browser, live_server, screenshot):
+    browser.get(f"{live_server.url}/api/v1/docs/")
+
+    wait_for(browser, (By.CSS_SELECTOR, ".opblock"))
+    paths = {el.text for el in browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")}
+    screenshot("api-docs")
+    assert {"/api/v1/organizations/", "/api/v1/audit/verify/", "/api/v1/me/"} <= {
+        p.replace("\u200b", "") for p in paths
+    }
+
+
+def test_operator_adds_an_organization_in_the_admin(browser, live_server, users, screenshot):
+    log_in_to_admin(browser, live_server, "operator")
+    wait_for(browser, (By.LINK_TEXT, "Organizations"))
+
+    browser.get(f"{live_server.url}/admin/accounts/organization/add/")
+    browser.find_element(By.NAME, "name").send_keys("Browser-made Solar Co.")
+    browser.find_element(By.CSS_SELECTOR, "select[name=kind] option[value=proponent]").click()
+    browser.find_element(By.CSS_SELECTOR, "select[name=province] option[value=Yunnan]").click()
+    browser.find_element(By.NAME, "unified_social_credit_code").send_keys("91310000MA1FL2X30X")
+    browser.find_element(By.NAME, "_save").click()
+    error = wait_for(browser, (By.CSS_SELECTOR, ".errorlist"))
+    screenshot("admin-organization-error")
+    assert "unified social credit code" in error.text
+
+    code = browser.find_element(By.NAME, "unified_social_credit_code")
+    code.clear()
+    code.send_keys("91310000MA1FL2X30W")
+    browser.find_element(By.NAME, "_save").click()
+    message = wait_for(browser, (By.CSS_SELECTOR, ".messagelist .success"))
+    screenshot("admin-organization-added")
+    assert "Browser-made Solar Co." in message.text
+    assert Organization.objects.filter(name="Browser-made Solar Co.", province="Yunnan").exists()
+
+
+def test_a_company_user_cannot_log_in_to_the_admin(browser, live_server, users, screenshot):
+    log_in_to_admin(browser, live_server, "proponent")
+
+    error = wait_for(browser, (By.CSS_SELECTOR, ".errornote"))
+    screenshot("admin-refused")
+    assert "staff account" in error.text

@@ -1,0 +1,131 @@
+"""The installation paths: production settings, and the quickstart on SQLite with no services."""
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+
+from registry.management.commands.load_demo import DEMO_PASSWORD
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 - fixed argv, our own interpreter
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def clean_env(**overrides: str) -> dict[str, str]:
+    """The process environment without the suite's database, broker and settings choices."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    return {**env, **overrides}
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="registry.example.org",
+    )
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    env = clean_env(DJANGO_SETTINGS_MODULE="config.settings.production")
+
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def request(url: str, data: dict | None = None, token: str | None = None) -> tuple[int, dict]:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Token {token}"
+    body = json.dumps(data).encode() if data is not None else None
+    req = urllib.request.Request(url, data=body, headers=headers)  # noqa: S310 - loopback only
+    try:
+        with urllib.request.urlopen(req, timeout=10) as response:  # noqa: S310
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_quickstart_runs_on_sqlite_with_tasks_in_process(tmp_path):
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'registry.sqlite3'}",
+    )
+    for command in (["migrate", "--noinput"], ["load_demo"]):
+        result = manage(*command, env=env)
+        assert result.returncode == 0, result.stderr
+    assert "operator" in result.stdout
+
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status, health = request(f"{base}/healthz")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert time.monotonic() < deadline, "runserver did not start"
+                time.sleep(0.2)
+        assert (status, health) == (200, {"database": "ok", "broker": "in-process"})
+
+        status, body = request(
+            f"{base}/api/v1/auth/token/", {"username": "operator", "password": DEMO_PASSWORD}
+        )
+        assert status == 200
+        token = body["token"]
+        assert request(f"{base}/api/v1/me/", token=token)[1]["organization"]["kind"] == "operator"
+
+        status, created = request(
+            f"{base}/api/v1/organizations/",
+            {"name": "Quickstart Co.", "kind": "proponent", "province": "Hainan"},
+            token=token,
+        )
+        assert status == 201
+        status, listing = request(f"{base}/api/v1/organizations/?province=Hainan")
+        assert [o["id"] for o in listing["results"]] == [created["id"]]
+        assert request(f"{base}/api/v1/audit/verify/", token=token)[1]["ok"] is True
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
