@@ -18,6 +18,7 @@ install: $(VENV)/.installed
 run: $(VENV)/.installed
 	$(PYTHON) manage.py create_database
 	$(PYTHON) manage.py migrate --noinput
+	$(PYTHON) manage.py load_library
 	$(PYTHON) manage.py load_demo
 	$(PYTHON) manage.py runserver --noreload 127.0.0.1:$(PORT)
 

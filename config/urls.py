@@ -6,6 +6,7 @@ from core.views import healthz
 
 api_v1 = [
     path("", include("accounts.urls")),
+    path("", include("methodologies.urls")),
     path("", include("registry.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

@@ -1,10 +1,11 @@
 """API plumbing shared by every app: the exception handler and predicate-based permissions."""
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -31,3 +32,12 @@ def allowed_if(predicate: Callable[[Any], bool], name: str) -> type[BasePermissi
         return bool(request.user and request.user.is_authenticated and predicate(request.user))
 
     return type(name, (BasePermission,), {"has_permission": has_permission})
+
+
+class DecimalString(serializers.DecimalField):
+    """A decimal written as a plain string without trailing zeros: "0.75", never "7.5E-1"."""
+
+    def to_representation(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        return format(Decimal(value).normalize(), "f")

@@ -85,7 +85,7 @@ def test_quickstart_runs_on_sqlite_with_tasks_in_process(tmp_path):
         DJANGO_SETTINGS_MODULE="config.settings.local",
         DATABASE_URL=f"sqlite:///{tmp_path / 'registry.sqlite3'}",
     )
-    for command in (["migrate", "--noinput"], ["load_demo"]):
+    for command in (["migrate", "--noinput"], ["load_library"], ["load_demo"]):
         result = manage(*command, env=env)
         assert result.returncode == 0, result.stderr
     assert "operator" in result.stdout
@@ -126,6 +126,22 @@ def test_quickstart_runs_on_sqlite_with_tasks_in_process(tmp_path):
         status, listing = request(f"{base}/api/v1/organizations/?province=Hainan")
         assert [o["id"] for o in listing["results"]] == [created["id"]]
         assert request(f"{base}/api/v1/audit/verify/", token=token)[1]["ok"] is True
+
+        status, found = request(f"{base}/api/v1/methodologies/?code=CCER-01-002-V01")
+        [wind] = found["results"]
+        status, calculation = request(
+            f"{base}/api/v1/methodologies/{wind['id']}/calculate/",
+            {
+                "parameters": {
+                    "EG_export": [{"value": "1000", "unit": "GWh"}],
+                    "EG_import": ["5000"],
+                    "EF_grid_OM": "0.7921",
+                    "EF_grid_BM": "0.3870",
+                }
+            },
+            token=token,
+        )
+        assert (status, calculation["result"]["value"]) == (200, "687370.875")
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -133,6 +133,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "accounts.models.OrganizationKind",
+        "MethodologyKindEnum": "methodologies.models.Methodology.Kind",
+        "ParameterKindEnum": "methodologies.models.Parameter.Kind",
+    },
 }
 
 # Tasks: with no broker configured they run in-process, so the quickstart needs no services.

@@ -1,0 +1,421 @@
+"""How many offshore-wind calculations per second: in-process, and through the HTTP API.
+
+Run by hand from the repository root:
+
+    .venv/bin/python bench/calculate.py [--sqlite] [--iterations N] [--requests N] [--threads N]
+
+It makes a throwaway database (PostgreSQL on 127.0.0.1:5432 as user postgres, or a SQLite file
+with --sqlite), migrates it and loads the methodology library with the real command. Then it
+times CCER-01-002-V01 with twelve monthly meter readings:
+
+- in this process, through `services.calculate_methodology` (the model is read from the
+  database on every call, as a request does), and through the engine alone on a model read
+  once, which shows what the database reads cost;
+- through `POST /api/v1/methodologies/{id}/calculate/`, served by gunicorn with production
+  settings and 2 workers on a free loopback port, from a few client threads sending a bounded
+  number of requests.
+
+Every result is checked against the hand-computed 687370.875 tCO2e, and everything the script
+made (server, database, token) is removed at the end, also when it fails.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+from typing import IO
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
+
+# A year of monthly readings: 1,000,000 MWh supplied and 5,000 MWh taken from the grid.
+EXPORT = ["98000", "91500", "88250.5", "80000", "72000", "70400"]
+EXPORT += ["69849.5", "71000", "78000", "86000", "94000", "101000"]
+IMPORT = ["400"] * 10 + ["500", "500"]
+PARAMETERS = {
+    "EG_export": EXPORT,
+    "EG_import": IMPORT,
+    "EF_grid_OM": "0.7921",
+    "EF_grid_BM": "0.3870",
+    "w_OM": "0.75",
+    "w_BM": "0.25",
+}
+EXPECTED_RESULT = "687370.875"  # (1,000,000 - 5,000) MWh x 0.690825 tCO2/MWh
+
+
+@dataclass(frozen=True)
+class Timing:
+    """`calls` calculations from `threads` threads in `seconds`, with each call's latency."""
+
+    how: str
+    calls: int
+    threads: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def per_second(self) -> float:
+        return self.calls / self.seconds
+
+    def percentile(self, share: float) -> float:
+        """The latency below which `share` of the calls fell, in milliseconds."""
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
+@dataclass
+class Server:
+    """A gunicorn process and the file its log goes to."""
+
+    process: subprocess.Popen
+    log: IO[bytes]
+
+    def log_tail(self, characters: int = 3000) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-characters:]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sqlite", action="store_true", help="a SQLite file, not PostgreSQL")
+    parser.add_argument("--server", default=POSTGRES_SERVER, help="PostgreSQL server URL")
+    parser.add_argument("--iterations", type=int, default=1000, help="in-process calculations")
+    parser.add_argument("--requests", type=int, default=1000, help="HTTP requests in all")
+    parser.add_argument("--threads", type=int, default=4, help="HTTP client threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    options = parser.parse_args()
+
+    with throwaway_database(sqlite=options.sqlite, server=options.server) as database_url:
+        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+        # The test settings only default DATABASE_URL, so this one wins.
+        os.environ["DATABASE_URL"] = database_url
+        sys.path.insert(0, str(BASE_DIR))
+        import django
+
+        django.setup()
+        try:
+            return run(options, database_url)
+        finally:
+            from django.db import connections
+
+            # The database is dropped next: this process must hold no connection to it.
+            connections.close_all()
+
+
+def run(options: argparse.Namespace, database_url: str) -> int:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from methodologies.models import Methodology
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("load_library", stdout=StringIO())
+    setup_seconds = time.perf_counter() - started
+    methodology = Methodology.objects.get(code="CCER-01-002", status="published")
+    key = api_token()
+    if connection.vendor == "postgresql":
+        version = connection.pg_version  # as the server reports it: 150020 is 15.20
+        engine_name = f"PostgreSQL {version // 10000}.{version % 10000}"
+    else:
+        engine_name = f"SQLite {connection.Database.sqlite_version}"
+    print(
+        f"{methodology.identifier}, {len(EXPORT)} monthly readings; {engine_name}; "
+        f"migrated and loaded in {setup_seconds:.1f} s",
+        flush=True,
+    )
+
+    timings = [
+        in_process(methodology, options.iterations),
+        engine_only(methodology, options.iterations),
+    ]
+    # gunicorn's workers open their own connections; ours is not needed while they run.
+    connection.close()
+    http_timing, problem = over_http(options, database_url, methodology.pk, key)
+    if http_timing is not None:
+        timings.append(http_timing)
+    print_table(timings)
+    if problem:
+        print(f"\nHTTP API: {problem}", file=sys.stderr)
+        return 1
+    return 0
+
+
+@contextmanager
+def throwaway_database(*, sqlite: bool, server: str) -> Iterator[str]:
+    """The URL of a new, empty database, removed again on the way out."""
+    if sqlite:
+        directory = tempfile.mkdtemp(prefix="registry-bench-")
+        try:
+            yield f"sqlite:///{directory}/bench.sqlite3"
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = f"registry_bench_{os.getpid()}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            # FORCE: a gunicorn worker killed mid-request may leave a session behind.
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def api_token() -> str:
+    """A token for a user of a proponent organisation: any authenticated user may calculate."""
+    from rest_framework.authtoken.models import Token
+
+    from accounts import services
+    from accounts.provinces import Province
+
+    organization = services.create_organization(
+        actor=None, name="Benchmark organisation", kind="proponent", province=Province.BEIJING
+    )
+    user = services.create_user(
+        actor=None,
+        username="bench",
+        password=secrets.token_urlsafe(24),
+        organization=organization,
+    )
+    return Token.objects.create(user=user).key
+
+
+def in_process(methodology, iterations: int) -> Timing:
+    from methodologies import services
+
+    def calculate() -> str:
+        result = services.calculate_methodology(methodology=methodology, parameters=PARAMETERS)
+        return str(result.result.value)
+
+    return timed("in-process, services", calculate, iterations)
+
+
+def engine_only(methodology, iterations: int) -> Timing:
+    from methodologies import calculation, engine
+    from methodologies.reference import DatabaseReferences
+
+    model = calculation.stored_model(methodology)
+    references = DatabaseReferences()
+
+    def calculate() -> str:
+        return str(engine.calculate(model, PARAMETERS, references).result.value)
+
+    return timed("in-process, engine only", calculate, iterations)
+
+
+def timed(how: str, calculate: Callable[[], str], iterations: int) -> Timing:
+    """Time `iterations` calls after a few untimed ones (the unit registry is built once)."""
+    for _ in range(5):
+        check_result(calculate())
+    latencies = []
+    started = time.perf_counter()
+    for _ in range(iterations):
+        before = time.perf_counter()
+        value = calculate()
+        latencies.append(time.perf_counter() - before)
+        check_result(value)
+    return Timing(how, iterations, 1, time.perf_counter() - started, latencies)
+
+
+def check_result(value: str) -> None:
+    if value != EXPECTED_RESULT:
+        raise SystemExit(f"Wrong result: {value}, expected {EXPECTED_RESULT}")
+
+
+def over_http(
+    options: argparse.Namespace, database_url: str, methodology_id: int, key: str
+) -> tuple[Timing | None, str | None]:
+    """Time the calculate endpoint under gunicorn; (timing, None) or (None or timing, problem)."""
+    port = free_port()
+    path = f"/api/v1/methodologies/{methodology_id}/calculate/"
+    body = json.dumps({"parameters": PARAMETERS}).encode()
+    headers = {
+        "Authorization": f"Token {key}",
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+    }
+    with gunicorn(port, database_url, options.workers) as server:
+        timing, problem = exercise(server, port, path, body, headers, options)
+        if problem:
+            problem += f"\n--- gunicorn log ---\n{server.log_tail()}"
+        return timing, problem
+
+
+def exercise(
+    server: Server,
+    port: int,
+    path: str,
+    body: bytes,
+    headers: dict[str, str],
+    options: argparse.Namespace,
+) -> tuple[Timing | None, str | None]:
+    problem = wait_until_healthy(port, server)
+    if problem:
+        return None, problem
+    # Untimed: each worker builds its unit registry and database connection on first use.
+    for _ in range(4 * options.workers):
+        status, answer = post(port, path, body, headers)
+        if status != 200:
+            return None, f"POST {path} answered {status}: {answer[:500]!r}"
+        value = json.loads(answer)["result"]["value"]
+        if value != EXPECTED_RESULT:
+            return None, f"wrong result {value}, expected {EXPECTED_RESULT}"
+    return load(port, path, body, headers, options.requests, options.threads)
+
+
+def load(
+    port: int, path: str, body: bytes, headers: dict[str, str], requests: int, threads: int
+) -> tuple[Timing, str | None]:
+    """`requests` POSTs shared among `threads` threads, each with its own connection."""
+    remaining = iter(range(requests))
+    lock = threading.Lock()
+    latencies: list[float] = []
+    statuses: Counter[int] = Counter()
+    wrong: list[str] = []
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            while True:
+                with lock:
+                    if next(remaining, None) is None:
+                        return
+                before = time.perf_counter()
+                connection.request("POST", path, body=body, headers=headers)
+                response = connection.getresponse()
+                answer = response.read()
+                elapsed = time.perf_counter() - before
+                ok = response.status == 200
+                value = json.loads(answer)["result"]["value"] if ok else None
+                with lock:
+                    latencies.append(elapsed)
+                    statuses[response.status] += 1
+                    if ok and value != EXPECTED_RESULT:
+                        wrong.append(value)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=client) for _ in range(threads)]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    seconds = time.perf_counter() - started
+    timing = Timing("HTTP API, gunicorn", len(latencies), threads, seconds, latencies)
+    problem = None
+    if set(statuses) != {200}:
+        problem = f"statuses {dict(statuses)}"
+    elif wrong:
+        problem = f"{len(wrong)} wrong results, such as {wrong[0]}"
+    return timing, problem
+
+
+@contextmanager
+def gunicorn(port: int, database_url: str, workers: int) -> Iterator[Server]:
+    """The registry served by gunicorn with production settings on 127.0.0.1:`port`."""
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": database_url,
+    }
+    executable = Path(sys.executable).parent / "gunicorn"
+    command = [
+        str(executable if executable.exists() else "gunicorn"),
+        "config.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
+    # The log goes to a file, shown only when something fails, so it never cuts into the table.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            yield Server(process, log)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_until_healthy(port: int, server: Server, timeout: float = 30) -> str | None:
+    """None once /healthz answers 200; otherwise what went wrong."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            return f"gunicorn exited with {server.process.returncode}"
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz")
+            status = connection.getresponse().status
+            connection.close()
+            if status == 200:
+                return None
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return f"gunicorn did not answer /healthz within {timeout:.0f} s"
+
+
+def post(port: int, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def print_table(timings: list[Timing]) -> None:
+    print()
+    print(f"{'how':<26} {'calls':>6} {'threads':>7} {'seconds':>8} {'calc/s':>8} ", end="")
+    print(f"{'p50 ms':>7} {'p95 ms':>7}")
+    for timing in timings:
+        print(
+            f"{timing.how:<26} {timing.calls:>6} {timing.threads:>7} {timing.seconds:>8.2f} "
+            f"{timing.per_second:>8.1f} {timing.percentile(0.5):>7.2f} "
+            f"{timing.percentile(0.95):>7.2f}"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

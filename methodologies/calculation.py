@@ -1,0 +1,73 @@
+"""From stored methodology versions to the engine's models, and calculations on them."""
+
+from datetime import datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from methodologies import engine
+from methodologies.models import Methodology
+from methodologies.reference import DatabaseReferences
+
+
+def model_spec(
+    *, parameters: list[dict[str, Any]], equations: list[dict[str, Any]], result: str
+) -> engine.ModelSpec:
+    """The engine's model from parameter and equation dictionaries (API or stored fields)."""
+    return engine.ModelSpec(
+        parameters=tuple(
+            engine.ParameterSpec(
+                symbol=p["symbol"],
+                unit=p["unit"],
+                kind=p["kind"],
+                default=p.get("default"),
+                minimum=p.get("minimum"),
+                maximum=p.get("maximum"),
+                series=p.get("series", False),
+            )
+            for p in parameters
+        ),
+        equations=tuple(
+            engine.EquationSpec(symbol=e["symbol"], expression=e["expression"], unit=e["unit"])
+            for e in equations
+        ),
+        result=result,
+    )
+
+
+def _as_written(value: Decimal | None) -> Decimal | None:
+    """A stored decimal without the column's trailing zeros: 0.75, not 0.750000000000000."""
+    return None if value is None else value.normalize()
+
+
+def stored_model(methodology: Methodology) -> engine.ModelSpec:
+    parameters = methodology.parameters.values(
+        "symbol", "unit", "kind", "default", "minimum", "maximum", "series"
+    )
+    return model_spec(
+        parameters=[
+            {**p, **{k: _as_written(p[k]) for k in ("default", "minimum", "maximum")}}
+            for p in parameters
+        ],
+        equations=list(methodology.equations.values("symbol", "expression", "unit")),
+        result=methodology.result_symbol,
+    )
+
+
+@lru_cache(maxsize=256)
+def _published_model(methodology_id: int, published_at: datetime) -> engine.ModelSpec:
+    """A published version's model, read once per process: published versions never change.
+
+    Keyed by publication time too, so a row id reused by another database (a test run's) never
+    serves a stale model.
+    """
+    return stored_model(Methodology.objects.get(pk=methodology_id))
+
+
+def calculate(methodology: Methodology, inputs: dict[str, Any]) -> engine.Calculation:
+    """Run the methodology on `inputs`; raises `engine.InputError` naming the parameter."""
+    if methodology.published_at is None:
+        model = stored_model(methodology)
+    else:
+        model = _published_model(methodology.pk, methodology.published_at)
+    return engine.calculate(model, inputs, DatabaseReferences())

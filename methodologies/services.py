@@ -1,0 +1,309 @@
+"""The verbs of the methodology library: write, edit and publish versions; add reference data.
+
+`actor` is the user acting, or None for the installation itself (loading the shipped library).
+"""
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.audit import record_event
+from core.errors import AccessDenied, Conflict, InvalidInput, InvalidTransition
+from core.sectors import Sector
+from methodologies import calculation, engine
+from methodologies.models import EmissionFactor, Equation, Methodology, Parameter
+from methodologies.reference import DatabaseReferences
+from methodologies.rules import can_author_methodologies
+
+VERSION_TAKEN = "Version {version} of {code} exists already."
+PUBLISHED_IMMUTABLE = (
+    "{identifier} is {status}: published versions never change; write a new version."
+)
+NOT_A_DRAFT = "Only a draft can be published; {identifier} is {status}."
+DRAFT_NOT_CALCULABLE = "{identifier} is a draft: only published versions calculate."
+SECTOR_INVALID = '"{value}" is not a valid choice.'
+CREDITING_BOUNDS_REVERSED = "The maximum crediting period is shorter than the minimum."
+RESULT_NOT_EMISSIONS = (
+    "The result {symbol} is in {unit}: a methodology yields reductions or emissions, in tCO2e or "
+    "another mass of CO2 equivalent."
+)
+FACTOR_UNIT = "{unit} is not a known mass of CO2 per unit of energy, such as kgCO2/kWh."
+FACTOR_EXISTS = (
+    "An emission factor for {series} {region} {year} exists already; "
+    "published reference data never changes."
+)
+
+
+def _require_author(actor: User | None) -> None:
+    if actor is not None and not can_author_methodologies(actor):
+        raise AccessDenied()
+
+
+def normalize_code(code: str, version: str) -> str:
+    """`CCER-01-002-V01` with version `V01` is code `CCER-01-002`; either spelling is accepted."""
+    code = code.strip()
+    suffix = f"-{version.strip()}"
+    return code[: -len(suffix)] if code.endswith(suffix) else code
+
+
+def _check_model(
+    parameters: Sequence[dict[str, Any]], equations: Sequence[dict[str, Any]], result: str
+) -> None:
+    """Refuse a model the engine could not calculate, naming the parameter or equation."""
+    spec = calculation.model_spec(
+        parameters=list(parameters), equations=list(equations), result=result
+    )
+    try:
+        engine.check_model(spec, DatabaseReferences())
+    except engine.ModelError as error:
+        raise InvalidInput({error.field: error.message}) from error
+    # DESIGN.md: reductions (ER = BE - PE - LE) and accounted emissions come out in tCO2e.
+    declared = {item["symbol"]: item["unit"] for item in [*parameters, *equations]}
+    if not engine.converts_to(declared[result], "tCO2e"):
+        raise InvalidInput(
+            {"result": RESULT_NOT_EMISSIONS.format(symbol=result, unit=declared[result] or "1")}
+        )
+
+
+def _validate_metadata(
+    sector: str, crediting_years_min: int | None, crediting_years_max: int | None
+) -> None:
+    errors = {}
+    if sector not in Sector.values:
+        errors["sector"] = SECTOR_INVALID.format(value=sector)
+    if (
+        crediting_years_min is not None
+        and crediting_years_max is not None
+        and crediting_years_min > crediting_years_max
+    ):
+        errors["crediting_years_max"] = CREDITING_BOUNDS_REVERSED
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _write_model(
+    methodology: Methodology,
+    parameters: Sequence[dict[str, Any]],
+    equations: Sequence[dict[str, Any]],
+) -> None:
+    Parameter.objects.bulk_create(
+        Parameter(methodology=methodology, position=position, **fields)
+        for position, fields in enumerate(parameters)
+    )
+    Equation.objects.bulk_create(
+        Equation(methodology=methodology, position=position, **fields)
+        for position, fields in enumerate(equations)
+    )
+
+
+def methodology_snapshot(methodology: Methodology) -> dict[str, Any]:
+    return {
+        "identifier": methodology.identifier,
+        "title": methodology.title,
+        "sector": methodology.sector,
+        "status": methodology.status,
+        "result": methodology.result_symbol,
+        "parameters": list(
+            methodology.parameters.values("symbol", "unit", "kind", "default", "minimum", "maximum")
+        ),
+        "equations": list(methodology.equations.values("symbol", "expression", "unit")),
+    }
+
+
+@transaction.atomic
+def create_methodology(
+    *,
+    actor: User | None,
+    code: str,
+    version: str,
+    title: str,
+    sector: str,
+    parameters: Sequence[dict[str, Any]],
+    equations: Sequence[dict[str, Any]],
+    result: str,
+    **metadata: Any,
+) -> Methodology:
+    """A new draft version. `metadata`: kind, approved, additionality_exempt,
+    crediting_years_min, crediting_years_max, applicability, source_document."""
+    _require_author(actor)
+    _validate_metadata(
+        sector, metadata.get("crediting_years_min"), metadata.get("crediting_years_max")
+    )
+    _check_model(parameters, equations, result)
+    code = normalize_code(code, version)
+    methodology = Methodology(
+        code=code,
+        version=version.strip(),
+        title=title,
+        sector=sector,
+        result_symbol=result,
+        created_by=actor,
+        **metadata,
+    )
+    try:
+        with transaction.atomic():
+            methodology.save()
+    except IntegrityError as error:
+        raise InvalidInput({"version": VERSION_TAKEN.format(version=version, code=code)}) from error
+    _write_model(methodology, parameters, equations)
+    record_event(
+        actor=actor,
+        action="methodology.created",
+        target=methodology,
+        after=methodology_snapshot(methodology),
+    )
+    return methodology
+
+
+@transaction.atomic
+def update_methodology(
+    *,
+    actor: User | None,
+    methodology: Methodology,
+    title: str,
+    sector: str,
+    parameters: Sequence[dict[str, Any]],
+    equations: Sequence[dict[str, Any]],
+    result: str,
+    **metadata: Any,
+) -> Methodology:
+    """Rewrite a draft. A published (or superseded, or withdrawn) version is refused."""
+    _require_author(actor)
+    methodology = Methodology.objects.select_for_update().get(pk=methodology.pk)
+    if methodology.status != Methodology.Status.DRAFT:
+        raise InvalidInput(
+            {
+                "status": PUBLISHED_IMMUTABLE.format(
+                    identifier=methodology.identifier, status=methodology.status
+                )
+            }
+        )
+    _validate_metadata(
+        sector, metadata.get("crediting_years_min"), metadata.get("crediting_years_max")
+    )
+    _check_model(parameters, equations, result)
+    before = methodology_snapshot(methodology)
+    methodology.parameters.all().delete()
+    methodology.equations.all().delete()
+    for field, value in {
+        "title": title,
+        "sector": sector,
+        "result_symbol": result,
+        **metadata,
+    }.items():
+        setattr(methodology, field, value)
+    methodology.save()
+    _write_model(methodology, parameters, equations)
+    record_event(
+        actor=actor,
+        action="methodology.updated",
+        target=methodology,
+        before=before,
+        after=methodology_snapshot(methodology),
+    )
+    return methodology
+
+
+@transaction.atomic
+def publish_methodology(*, actor: User | None, methodology: Methodology) -> Methodology:
+    """Publish a draft; the version of the same code published before it is superseded."""
+    _require_author(actor)
+    # Lock every version of the code, in primary-key order, so two publications queue.
+    versions = list(
+        Methodology.objects.select_for_update().filter(code=methodology.code).order_by("pk")
+    )
+    methodology = next(v for v in versions if v.pk == methodology.pk)
+    if methodology.status != Methodology.Status.DRAFT:
+        raise InvalidTransition(
+            NOT_A_DRAFT.format(identifier=methodology.identifier, status=methodology.status)
+        )
+    for previous in versions:
+        if previous.status == Methodology.Status.PUBLISHED:
+            previous.status = Methodology.Status.SUPERSEDED
+            previous.save(update_fields=["status"])
+            record_event(
+                actor=actor,
+                action="methodology.superseded",
+                target=previous,
+                before={"status": "published"},
+                after={"status": "superseded", "by": methodology.identifier},
+            )
+    methodology.status = Methodology.Status.PUBLISHED
+    methodology.published_at = timezone.now()
+    methodology.save(update_fields=["status", "published_at"])
+    record_event(
+        actor=actor,
+        action="methodology.published",
+        target=methodology,
+        before={"status": "draft"},
+        after={"status": "published"},
+    )
+    return methodology
+
+
+def calculate_methodology(
+    *, methodology: Methodology, parameters: dict[str, Any]
+) -> engine.Calculation:
+    """Calculate a published version (superseded and withdrawn ones too, for their projects).
+
+    Changes nothing. Raises InvalidInput naming the parameter or equation that failed.
+    """
+    if methodology.status == Methodology.Status.DRAFT:
+        raise InvalidTransition(DRAFT_NOT_CALCULABLE.format(identifier=methodology.identifier))
+    try:
+        return calculation.calculate(methodology, parameters)
+    except engine.InputError as error:
+        raise InvalidInput({error.field: error.message}) from error
+
+
+@transaction.atomic
+def add_emission_factor(
+    *,
+    actor: User | None,
+    series: str,
+    region: str,
+    data_year: int,
+    value: Decimal,
+    unit: str,
+    published: str,
+    source: str,
+    confidence: str,
+) -> EmissionFactor:
+    """Add a newly published factor. Stored factors never change: a second one is a conflict."""
+    _require_author(actor)
+    if not engine.converts_to(unit, "tCO2/MWh"):
+        raise InvalidInput({"unit": FACTOR_UNIT.format(unit=unit)})
+    try:
+        with transaction.atomic():
+            factor = EmissionFactor.objects.create(
+                series=series,
+                region=region,
+                data_year=data_year,
+                value=value,
+                unit=unit,
+                published=published,
+                source=source,
+                confidence=confidence,
+            )
+    except IntegrityError as error:
+        raise Conflict(
+            FACTOR_EXISTS.format(series=series, region=region, year=data_year)
+        ) from error
+    record_event(
+        actor=actor,
+        action="emission_factor.added",
+        target=factor,
+        after={
+            "series": series,
+            "region": region,
+            "data_year": data_year,
+            "value": value,
+            "unit": unit,
+            "source": source,
+        },
+    )
+    return factor
