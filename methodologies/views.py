@@ -1,6 +1,6 @@
 """The methodology library API: read publicly, written by regulators, calculated by anyone."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -73,6 +73,22 @@ class MethodologyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(
         request=CalculationInputSerializer,
         responses=CalculationSerializer,
+        examples=[
+            OpenApiExample(
+                "CCER-01-002-V01 offshore wind, one year",
+                request_only=True,
+                value={
+                    "parameters": {
+                        "EG_export": [{"value": "1000", "unit": "GWh"}],
+                        "EG_import": ["5000"],
+                        "EF_grid_OM": "0.7921",
+                        "EF_grid_BM": "0.3870",
+                        "w_OM": "0.75",
+                        "w_BM": "0.25",
+                    }
+                },
+            )
+        ],
         description=(
             "Calculate this version from `parameters`, keyed by symbol. A value is a number or "
             'decimal string in the parameter\'s unit, or `{"value": "1000", "unit": "GWh"}` in '

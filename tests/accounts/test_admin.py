@@ -23,7 +23,13 @@ def operator_browser(client, users):
 
 def test_operator_reaches_the_admin_and_its_lists(operator_browser):
     assert operator_browser.get("/admin/").status_code == 200
-    for model in ("accounts/organization", "accounts/user", "core/auditentry"):
+    for model in (
+        "accounts/organization",
+        "accounts/user",
+        "core/auditentry",
+        "methodologies/methodology",
+        "methodologies/emissionfactor",
+    ):
         assert operator_browser.get(f"/admin/{model}/").status_code == 200, model
 
 

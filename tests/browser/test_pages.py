@@ -30,9 +30,30 @@ def test_api_docs_render_every_operation(browser, live_server, screenshot):
     wait_for(browser, (By.CSS_SELECTOR, ".opblock"))
     paths = {el.text for el in browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")}
     screenshot("api-docs")
-    assert {"/api/v1/organizations/", "/api/v1/audit/verify/", "/api/v1/me/"} <= {
-        p.replace("\u200b", "") for p in paths
-    }
+    assert {
+        "/api/v1/organizations/",
+        "/api/v1/audit/verify/",
+        "/api/v1/me/",
+        "/api/v1/methodologies/{id}/calculate/",
+        "/api/v1/emission-factors/",
+    } <= {p.replace("\u200b", "") for p in paths}
+
+
+def test_api_docs_show_the_calculate_request(browser, live_server, screenshot):
+    browser.get(f"{live_server.url}/api/v1/docs/")
+    path = "/api/v1/methodologies/{id}/calculate/"
+    calculate = f"//div[contains(@class, 'opblock-post')][.//*[@data-path='{path}']]"
+    wait_for(browser, (By.XPATH, calculate)).find_element(
+        By.CSS_SELECTOR, ".opblock-summary"
+    ).click()
+
+    body = wait_for(browser, (By.XPATH, f"{calculate}//div[contains(@class, 'opblock-body')]"))
+    wait_for(browser, (By.XPATH, f"{calculate}//*[contains(@class, 'body-param')]"))
+    browser.execute_script("arguments[0].scrollIntoView()", body)
+    screenshot("api-docs-calculate")
+    assert "Changes nothing" in body.text
+    assert '"parameters"' in body.text
+    assert '"EG_export"' in body.text
 
 
 def test_operator_adds_an_organization_in_the_admin(browser, live_server, users, screenshot):
