@@ -4,6 +4,7 @@ Policy numbers (publicity days, thresholds, crediting bounds) live here as setti
 are the CCER 2023 figures; each can be overridden by an environment variable of the same name.
 """
 
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -140,6 +141,23 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Registry policy: CCER 2023 defaults (Measures for the Administration of Voluntary GHG Emission
+# Reduction Trading, and the registration and issuance rules), each overridable from the
+# environment, e.g. PROJECT_PUBLICITY_WORKING_DAYS=0 lets a test installation validate at once.
+PROJECT_PUBLICITY_WORKING_DAYS = env.int("PROJECT_PUBLICITY_WORKING_DAYS", default=20)
+CLAIM_PUBLICITY_WORKING_DAYS = env.int("CLAIM_PUBLICITY_WORKING_DAYS", default=20)
+REGISTRATION_REVIEW_WORKING_DAYS = env.int("REGISTRATION_REVIEW_WORKING_DAYS", default=15)
+ISSUANCE_REVIEW_WORKING_DAYS = env.int("ISSUANCE_REVIEW_WORKING_DAYS", default=15)
+CONSTRUCTION_STARTED_AFTER = date.fromisoformat(
+    env("CONSTRUCTION_STARTED_AFTER", default="2012-11-08")
+)
+REDUCTIONS_GENERATED_AFTER = date.fromisoformat(
+    env("REDUCTIONS_GENERATED_AFTER", default="2020-09-22")
+)
+CLAIM_LOOKBACK_YEARS = env.int("CLAIM_LOOKBACK_YEARS", default=5)
+CREDITING_PERIOD_MIN_YEARS = env.int("CREDITING_PERIOD_MIN_YEARS", default=7)
+CREDITING_PERIOD_MAX_YEARS = env.int("CREDITING_PERIOD_MAX_YEARS", default=10)
+
 # Tasks: with no broker configured they run in-process, so the quickstart needs no services.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -151,6 +169,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT",
 CELERY_TIMEZONE = TIME_ZONE
 # Every periodic task of the registry is declared here, and only here.
 CELERY_BEAT_SCHEDULE = {
+    "close-publicity-periods": {
+        "task": "registry.tasks.close_publicity_periods",
+        "schedule": env.float("PUBLICITY_CHECK_SECONDS", default=900.0),
+    },
     "verify-audit-chain": {
         "task": "core.tasks.verify_audit_chain",
         "schedule": env.float("AUDIT_CHAIN_CHECK_SECONDS", default=3600.0),

@@ -1,0 +1,25 @@
+"""The registry's records: projects, their claims, issuances and the credits they hold."""
+
+from registry.models.calendar import CalendarDay, CalendarYear
+from registry.models.ledger import CreditBlock, HoldingAccount, Issuance, SerialCounter
+from registry.models.projects import (
+    MonitoringReport,
+    MonitoringReportTransition,
+    Project,
+    ProjectComment,
+    ProjectTransition,
+)
+
+__all__ = [
+    "CalendarDay",
+    "CalendarYear",
+    "CreditBlock",
+    "HoldingAccount",
+    "Issuance",
+    "MonitoringReport",
+    "MonitoringReportTransition",
+    "Project",
+    "ProjectComment",
+    "ProjectTransition",
+    "SerialCounter",
+]
