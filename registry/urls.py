@@ -1,7 +1,25 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from registry.views import AuditVerifyView
+from registry.calendar_api import CalendarYearViewSet
+from registry.views import (
+    AuditVerifyView,
+    CreditBlockViewSet,
+    HoldingAccountViewSet,
+    IssuanceViewSet,
+    MonitoringReportViewSet,
+    ProjectViewSet,
+)
+
+router = SimpleRouter()
+router.register("calendar-years", CalendarYearViewSet, basename="calendar-year")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("monitoring-reports", MonitoringReportViewSet, basename="monitoring-report")
+router.register("issuances", IssuanceViewSet, basename="issuance")
+router.register("accounts", HoldingAccountViewSet, basename="account")
+router.register("credit-blocks", CreditBlockViewSet, basename="credit-block")
 
 urlpatterns = [
     path("audit/verify/", AuditVerifyView.as_view(), name="audit-verify"),
+    *router.urls,
 ]

@@ -138,6 +138,7 @@ SPECTACULAR_SETTINGS = {
         "OrganizationKindEnum": "accounts.models.OrganizationKind",
         "MethodologyKindEnum": "methodologies.models.Methodology.Kind",
         "ParameterKindEnum": "methodologies.models.Parameter.Kind",
+        "OpinionEnum": "registry.models.projects.Opinion",
     },
 }
 

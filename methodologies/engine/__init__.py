@@ -25,7 +25,7 @@ from .spec import (
     ReferenceResolver,
     Value,
 )
-from .units import converts_to
+from .units import convert_value, converts_to
 
 __all__ = [
     "Calculation",
@@ -40,5 +40,6 @@ __all__ = [
     "Value",
     "calculate",
     "check_model",
+    "convert_value",
     "converts_to",
 ]

@@ -172,3 +172,11 @@ def converts_to(text: str, reference: str) -> bool:
         return same_dimension(parse_unit(text), parse_unit(reference))
     except Refusal:
         return False
+
+
+def convert_value(magnitude: Decimal, source: str, target: str) -> Decimal:
+    """`magnitude` in `source` expressed in `target`, exactly; ValueError if they don't convert."""
+    try:
+        return convert(magnitude, parse_unit(source), parse_unit(target))
+    except Refusal as error:
+        raise ValueError(error.message) from error

@@ -25,6 +25,9 @@ class HoldingAccount(TimeStampedModel):
     )
     kind = models.CharField(max_length=16, choices=Kind, default=Kind.HOLDING)
     name = models.CharField(max_length=200)
+    is_default = models.BooleanField(
+        default=False, help_text="The account an organisation's issuances are credited to."
+    )
 
     class Meta:
         ordering = ["id"]
@@ -40,6 +43,11 @@ class HoldingAccount(TimeStampedModel):
                 fields=["kind"],
                 condition=models.Q(organization__isnull=True),
                 name="account_one_per_system_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(is_default=True),
+                name="account_one_default_per_organization",
             ),
         ]
 

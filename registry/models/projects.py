@@ -89,7 +89,8 @@ class Project(TimeStampedModel):
                 name="project_crediting_period_ordered",
             ),
             models.CheckConstraint(
-                condition=models.Q(status="draft") | models.Q(publicity_ends_on__isnull=False),
+                condition=models.Q(status__in=["draft", "withdrawn"])
+                | models.Q(publicity_ends_on__isnull=False),
                 name="project_submitted_has_publicity_end",
             ),
         ]

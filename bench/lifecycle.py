@@ -1,0 +1,676 @@
+"""How long a full CCER lifecycle takes through the API, and how many issuances per second the
+service sustains.
+
+Run by hand from the repository root:
+
+    .venv/bin/python bench/lifecycle.py [--sqlite] [--lifecycles N] [--reports N]
+                                        [--concurrency N [N ...]] [--workers N]
+
+It makes a throwaway database (PostgreSQL on 127.0.0.1:5432 as user postgres, or a SQLite file
+with --sqlite), migrates it and loads the methodology library and the demo organisations and
+users with the real commands (`load_library`, `load_demo`). This process runs with the
+production settings too, so the demo passwords are hashed as the server expects. Then:
+
+- through the HTTP API, served by gunicorn with production settings and 2 workers on a free
+  loopback port, with PROJECT_PUBLICITY_WORKING_DAYS=0 and CLAIM_PUBLICITY_WORKING_DAYS=0 in
+  the server's environment so publicity periods end at once, the demo users (tokens from
+  `POST /api/v1/auth/token/`) run N lifecycles one after the other, each on a new offshore wind
+  project: create project, submit, validate (verifier), register (operator), create a
+  monitoring report engaging verifier2, submit, verify (verifier2), issue (operator). Two
+  untimed lifecycles per worker come first, so that each has built its unit registry;
+- in this process, through `registry.services.issuance.issue_credits`: M reports per
+  concurrency level are brought to issuance review through the real services (untimed), then
+  only the issue calls are timed, from 1 and from 4 threads, each issuing its own reports;
+- one issuance of 1,000,000,000.9 verified tCO2e (a report of 1.5e9 MWh supplied in one
+  reading), which writes one block per vintage, not one row per credit.
+
+Every issuance is checked: 687000.5 verified tCO2e give 687,000 credits, 346,323 of vintage
+2024 and 340,677 of vintage 2025. Everything the script made (server, database) is removed at
+the end, also when it fails. With the defaults it takes a minute or two on two cores.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+from typing import IO, Any
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
+DEMO_PASSWORD = "carbon-demo-2026"  # load_demo's, published in the README
+
+# The project design and a year of monthly readings, as in tests/registry/conftest.py:
+# 1,000,000 MWh supplied and 5,000 MWh taken from the grid, claiming 687,370.875 tCO2e.
+DESIGN_PARAMETERS = {
+    "EG_export": ["1000000"],
+    "EG_import": ["5000"],
+    "EF_grid_OM": "0.7921",
+    "EF_grid_BM": "0.3870",
+}
+EXPORT = ["98000", "91500", "88250.5", "80000", "72000", "70400"]
+EXPORT += ["69849.5", "71000", "78000", "86000", "94000", "101000"]
+IMPORT = ["400"] * 10 + ["500", "500"]
+MONITORED = {"EG_export": EXPORT, "EG_import": IMPORT}
+CLAIMED = "687370.875"  # (1,000,000 - 5,000) MWh x 0.690825 tCO2/MWh
+PERIOD_START, PERIOD_END = date(2024, 7, 1), date(2025, 6, 30)
+# floor(687000.5) credits split by the days of the period in each year (184 and 181 of 365).
+VERIFIED = "687000.5"
+ISSUED = 687000
+VINTAGES = [(2024, 346323), (2025, 340677)]
+# A very large claim: (1.5e9 - 5,000) MWh x 0.690825 = 1,036,234,045.875 tCO2e.
+LARGE_MONITORED = {"EG_export": ["1500000000"], "EG_import": ["5000"]}
+LARGE_VERIFIED = "1000000000.9"
+LARGE_ISSUED = 1_000_000_000
+LARGE_VINTAGES = [(2024, 504109589), (2025, 495890411)]
+
+STEPS = [
+    "create project",
+    "submit project",
+    "validate",
+    "register",
+    "create report",
+    "submit report",
+    "verify",
+    "issue",
+]
+WARMUP_ISSUANCES = 2
+
+
+class Failure(Exception):
+    """A request or a result was not what the lifecycle expects."""
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+@dataclass
+class LifecycleTimings:
+    """Wall time of each lifecycle and of each of its requests, in seconds."""
+
+    totals: list[float] = field(default_factory=list)
+    steps: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in STEPS})
+    requests: int = 0
+
+
+@dataclass(frozen=True)
+class IssueTiming:
+    """`calls` issuances from `threads` threads in `seconds`, with each call's latency."""
+
+    calls: int
+    threads: int
+    seconds: float
+    latencies: list[float]
+    credits: int
+
+    @property
+    def per_second(self) -> float:
+        return self.calls / self.seconds
+
+    @property
+    def credits_per_second(self) -> float:
+        return self.credits / self.seconds
+
+
+@dataclass(frozen=True)
+class LargeIssuance:
+    seconds: float
+    quantity: int
+    blocks: list[tuple[int, int]]  # (vintage, quantity) of each block
+
+
+@dataclass
+class Server:
+    """A gunicorn process and the file its log goes to."""
+
+    process: subprocess.Popen
+    log: IO[bytes]
+
+    def log_tail(self, characters: int = 3000) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-characters:]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sqlite", action="store_true", help="a SQLite file, not PostgreSQL")
+    parser.add_argument("--server", default=POSTGRES_SERVER, help="PostgreSQL server URL")
+    parser.add_argument("--lifecycles", type=int, default=20, help="timed HTTP lifecycles")
+    parser.add_argument(
+        "--reports", type=int, default=200, help="reports issued at each concurrency level"
+    )
+    parser.add_argument(
+        "--concurrency", type=int, nargs="+", default=[1, 4], help="issuing threads"
+    )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    options = parser.parse_args()
+    if options.lifecycles < 1 or options.reports < 1 or min(options.concurrency) < 1:
+        parser.error("--lifecycles, --reports and --concurrency must be at least 1")
+
+    with throwaway_database(sqlite=options.sqlite, server=options.server) as database_url:
+        # Production settings here too: the demo users' passwords must be hashed with a hasher
+        # the server knows (the test settings use MD5, which production does not accept).
+        os.environ.update(production_environment(database_url))
+        sys.path.insert(0, str(BASE_DIR))
+        import django
+
+        django.setup()
+        try:
+            return run(options, database_url)
+        finally:
+            from django.db import connections
+
+            # The database is dropped next: this process must hold no connection to it.
+            connections.close_all()
+
+
+def production_environment(database_url: str) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": database_url,
+    }
+
+
+def run(options: argparse.Namespace, database_url: str) -> int:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from accounts.models import User
+    from methodologies.models import Methodology
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("load_library", stdout=StringIO())
+    call_command("load_demo", stdout=StringIO())
+    setup_seconds = time.perf_counter() - started
+    methodology = Methodology.objects.get(code="CCER-01-002", status="published")
+    users = {u.username: u for u in User.objects.select_related("organization")}
+    if connection.vendor == "postgresql":
+        version = connection.pg_version  # as the server reports it: 150020 is 15.20
+        engine_name = f"PostgreSQL {version // 10000}.{version % 10000}"
+    else:
+        engine_name = f"SQLite {connection.Database.sqlite_version}"
+    print(
+        f"{methodology.identifier}, period {PERIOD_START} to {PERIOD_END}; {engine_name}; "
+        f"migrated and loaded library and demo in {setup_seconds:.1f} s",
+        flush=True,
+    )
+
+    # gunicorn's workers open their own connections; ours is not needed while they run.
+    connection.close()
+    ids = {
+        "methodology": methodology.pk,
+        "verifier": users["verifier"].organization_id,
+        "verifier2": users["verifier2"].organization_id,
+    }
+    lifecycles, problem = over_http(options, database_url, ids)
+    if lifecycles.totals:
+        print_lifecycles(lifecycles, options.workers)
+    if problem:
+        print(f"\nHTTP API: {problem}", file=sys.stderr)
+        return 1
+
+    started = time.perf_counter()
+    issuances = issue_in_process(options, methodology)
+    large = large_issuance(methodology)
+    print_issuances(issuances, large, time.perf_counter() - started)
+    return 0
+
+
+@contextmanager
+def throwaway_database(*, sqlite: bool, server: str) -> Iterator[str]:
+    """The URL of a new, empty database, removed again on the way out."""
+    if sqlite:
+        directory = tempfile.mkdtemp(prefix="registry-bench-")
+        try:
+            yield f"sqlite:///{directory}/bench.sqlite3"
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = f"bench_lifecycle_{os.getpid()}_{secrets.token_hex(4)}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            # FORCE: a gunicorn worker killed mid-request may leave a session behind.
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+# --- The lifecycle through the HTTP API ---------------------------------------------------------
+
+
+def over_http(
+    options: argparse.Namespace, database_url: str, ids: dict[str, int]
+) -> tuple[LifecycleTimings, str | None]:
+    """Time `options.lifecycles` lifecycles under gunicorn; (timings, problem or None)."""
+    timings = LifecycleTimings()
+    port = free_port()
+    with gunicorn(port, database_url, options.workers) as server:
+        try:
+            problem = wait_until_healthy(port, server)
+            if problem:
+                return timings, problem
+            tokens = {
+                username: token(port, username)
+                for username in ("proponent", "verifier", "verifier2", "operator")
+            }
+            # Untimed: each worker builds its unit registry and connection on first use, and
+            # which worker takes a request is up to the OS.
+            for number in range(2 * options.workers):
+                lifecycle(port, tokens, ids, f"warm-up {number + 1}", LifecycleTimings())
+            for number in range(options.lifecycles):
+                lifecycle(port, tokens, ids, f"benchmark {number + 1}", timings)
+        except (Failure, OSError) as error:
+            return timings, f"{error}\n--- gunicorn log ---\n{server.log_tail()}"
+    return timings, None
+
+
+def lifecycle(
+    port: int, tokens: dict[str, str], ids: dict[str, int], name: str, timings: LifecycleTimings
+) -> None:
+    """One project from design document to credits; adds its times to `timings`."""
+    steps: list[float] = []
+
+    def call(user: str, path: str, body: dict[str, Any] | None, expected: int = 200) -> dict:
+        before = time.perf_counter()
+        status, answer = request(port, "POST", path, body, tokens[user])
+        steps.append(time.perf_counter() - before)
+        if status != expected:
+            raise Failure(f"{name}: POST {path} as {user} answered {status}: {answer[:500]!r}")
+        return json.loads(answer)
+
+    def expect(what: str, got: object, wanted: object) -> None:
+        if got != wanted:
+            raise Failure(f"{name}: {what} is {got!r}, expected {wanted!r}")
+
+    started = time.perf_counter()
+    project = call(
+        "proponent",
+        "/api/v1/projects/",
+        {
+            "title": f"Donghai Bridge offshore wind farm phase III ({name})",
+            "methodology": ids["methodology"],
+            "sector": "energy_industries",
+            "province": "Shanghai",
+            "location": "East China Sea, 35 km offshore",
+            "construction_start": "2023-03-01",
+            "crediting_period_start": "2024-01-01",
+            "crediting_period_end": "2033-12-31",
+            "parameters": DESIGN_PARAMETERS,
+            "verifier": ids["verifier"],
+        },
+        201,
+    )
+    expect("the estimate", project["estimated_annual_reductions"], CLAIMED)
+    url = f"/api/v1/projects/{project['id']}"
+    expect("the project", call("proponent", f"{url}/submit/", None)["status"], "publicity")
+    # Publicity is 0 working days on this server, so the verifier may validate at once.
+    validated = call("verifier", f"{url}/validate/", {"opinion": "positive", "report": "Conforms."})
+    expect("the project", validated["status"], "registration_review")
+    expect("the project", call("operator", f"{url}/register/", {})["status"], "registered")
+    report = call(
+        "proponent",
+        "/api/v1/monitoring-reports/",
+        {
+            "project": project["id"],
+            "period_start": PERIOD_START.isoformat(),
+            "period_end": PERIOD_END.isoformat(),
+            "parameters": MONITORED,
+            "verifier": ids["verifier2"],
+        },
+        201,
+    )
+    expect("the claim", report["claimed_reductions"], CLAIMED)
+    report_url = f"/api/v1/monitoring-reports/{report['id']}"
+    expect("the report", call("proponent", f"{report_url}/submit/", None)["status"], "publicity")
+    verified = call(
+        "verifier2",
+        f"{report_url}/verify/",
+        {"opinion": "positive", "verified_reductions": VERIFIED},
+    )
+    expect("the report", verified["status"], "issuance_review")
+    issued = call("operator", f"{report_url}/issue/", {}, 201)
+    elapsed = time.perf_counter() - started
+    expect("the issued quantity", issued["quantity"], ISSUED)
+    expect("the vintages", [(v["vintage"], v["quantity"]) for v in issued["vintages"]], VINTAGES)
+
+    timings.totals.append(elapsed)
+    timings.requests = len(steps)
+    for step, seconds in zip(STEPS, steps, strict=True):
+        timings.steps[step].append(seconds)
+
+
+def token(port: int, username: str) -> str:
+    body = {"username": username, "password": DEMO_PASSWORD}
+    status, answer = request(port, "POST", "/api/v1/auth/token/", body, None)
+    if status != 200:
+        raise Failure(f"no token for {username}: {status} {answer[:500]!r}")
+    return json.loads(answer)["token"]
+
+
+def request(
+    port: int, method: str, path: str, body: dict[str, Any] | None, key: str | None
+) -> tuple[int, bytes]:
+    """One request on its own connection (gunicorn's sync workers close it after answering)."""
+    headers = {"Accept": "application/json"}
+    if key is not None:
+        headers["Authorization"] = f"Token {key}"
+    payload = None
+    if body is not None:
+        payload = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, path, body=payload, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+@contextmanager
+def gunicorn(port: int, database_url: str, workers: int) -> Iterator[Server]:
+    """The registry served by gunicorn with production settings on 127.0.0.1:`port`, with no
+    publicity wait so a lifecycle runs in one go."""
+    environment = {
+        **os.environ,
+        **production_environment(database_url),
+        "PROJECT_PUBLICITY_WORKING_DAYS": "0",
+        "CLAIM_PUBLICITY_WORKING_DAYS": "0",
+    }
+    executable = Path(sys.executable).parent / "gunicorn"
+    command = [
+        str(executable if executable.exists() else "gunicorn"),
+        "config.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
+    # The log goes to a file, shown only when something fails, so it never cuts into the table.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            yield Server(process, log)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_until_healthy(port: int, server: Server, timeout: float = 30) -> str | None:
+    """None once /healthz answers 200; otherwise what went wrong."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            return f"gunicorn exited with {server.process.returncode}"
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz")
+            status = connection.getresponse().status
+            connection.close()
+            if status == 200:
+                return None
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return f"gunicorn did not answer /healthz within {timeout:.0f} s"
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# --- Issuance through the service layer ---------------------------------------------------------
+
+
+def prepare_reports(
+    methodology, count: int, monitored: dict[str, list[str]] = MONITORED, verified=VERIFIED
+) -> list:
+    """`count` verified reports awaiting issuance, each of its own registered project, made
+    through the real services with no publicity wait (as the tests' `Lifecycle` does)."""
+    from django.test import override_settings
+
+    from accounts.models import User
+    from registry.models import MonitoringReport
+    from registry.services import projects, reports
+
+    users = {u.username: u for u in User.objects.select_related("organization")}
+    proponent, verifier, verifier2 = users["proponent"], users["verifier"], users["verifier2"]
+    prepared = []
+    with override_settings(PROJECT_PUBLICITY_WORKING_DAYS=0, CLAIM_PUBLICITY_WORKING_DAYS=0):
+        for _ in range(count):
+            project = projects.create_project(
+                actor=proponent,
+                title="Donghai Bridge offshore wind farm phase III (issuance benchmark)",
+                methodology=methodology,
+                sector="energy_industries",
+                province="Shanghai",
+                location="East China Sea, 35 km offshore",
+                construction_start=date(2023, 3, 1),
+                crediting_period_start=date(2024, 1, 1),
+                crediting_period_end=date(2033, 12, 31),
+                parameters=DESIGN_PARAMETERS,
+                verifier=verifier.organization,
+            )
+            project = projects.submit_project(actor=proponent, project=project)
+            project = projects.validate_project(
+                actor=verifier, project=project, opinion="positive", report="Conforms."
+            )
+            project = projects.register_project(actor=users["operator"], project=project)
+            report = reports.create_report(
+                actor=proponent,
+                project=project,
+                period_start=PERIOD_START,
+                period_end=PERIOD_END,
+                parameters=monitored,
+                verifier=verifier2.organization,
+            )
+            report = reports.submit_report(actor=proponent, report=report)
+            report = reports.verify_report(
+                actor=verifier2,
+                report=report,
+                opinion="positive",
+                verified_reductions=Decimal(verified),
+            )
+            if report.status != MonitoringReport.Status.ISSUANCE_REVIEW:
+                raise Failure(f"report {report.pk} is {report.status}, not in issuance review")
+            prepared.append(report)
+    return prepared
+
+
+def issue_in_process(options: argparse.Namespace, methodology) -> list[IssueTiming]:
+    """Issue `options.reports` prepared reports at each concurrency level; only the issue
+    calls are timed."""
+    from accounts.models import User
+    from registry.services.issuance import issue_credits
+
+    operator = User.objects.select_related("organization").get(username="operator")
+    started = time.perf_counter()
+    total = WARMUP_ISSUANCES + options.reports * len(options.concurrency)
+    prepared = prepare_reports(methodology, total)
+    print(
+        f"prepared {total} reports in issuance review through the services "
+        f"in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
+    for report in prepared[:WARMUP_ISSUANCES]:
+        check_issuance(issue_credits(actor=operator, report=report), ISSUED, VINTAGES)
+    timings = []
+    for level, threads in enumerate(options.concurrency):
+        first = WARMUP_ISSUANCES + level * options.reports
+        timings.append(issue_concurrently(prepared[first : first + options.reports], threads))
+    return timings
+
+
+def issue_concurrently(reports: list, threads: int) -> IssueTiming:
+    """`reports` shared out among `threads` threads, each issuing its own share on its own
+    database connection, which it closes at the end."""
+    from django.db import connection
+
+    from accounts.models import User
+    from registry.services.issuance import issue_credits
+
+    shares = [reports[index::threads] for index in range(threads)]
+    ready = threading.Barrier(threads + 1)
+    lock = threading.Lock()
+    latencies: list[float] = []
+    errors: list[Exception] = []
+    issued: list = []
+
+    def issuer(share: list) -> None:
+        try:
+            operator = User.objects.select_related("organization").get(username="operator")
+            ready.wait()
+            for report in share:
+                before = time.perf_counter()
+                issuance = issue_credits(actor=operator, report=report)
+                elapsed = time.perf_counter() - before
+                with lock:
+                    latencies.append(elapsed)
+                    issued.append(issuance)
+        except threading.BrokenBarrierError:
+            pass
+        except Exception as error:  # reported by the main thread
+            ready.abort()
+            with lock:
+                errors.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=issuer, args=(share,)) for share in shares]
+    for worker in workers:
+        worker.start()
+    with suppress(threading.BrokenBarrierError):
+        ready.wait()
+    started = time.perf_counter()
+    for worker in workers:
+        worker.join()
+    seconds = time.perf_counter() - started
+    if errors:
+        raise Failure(f"issuing from {threads} threads failed: {errors[0]!r}") from errors[0]
+    for issuance in issued:
+        check_issuance(issuance, ISSUED, VINTAGES)
+    return IssueTiming(len(latencies), threads, seconds, latencies, ISSUED * len(latencies))
+
+
+def check_issuance(issuance, quantity: int, vintages: list[tuple[int, int]]) -> None:
+    """The issuance has `quantity` credits in one block per vintage, as `vintages` says."""
+    blocks = [(b.vintage, b.quantity) for b in issuance.blocks.order_by("vintage")]
+    if issuance.quantity != quantity or blocks != vintages:
+        raise Failure(
+            f"issuance {issuance.pk}: {issuance.quantity} credits in blocks {blocks}, "
+            f"expected {quantity} in {vintages}"
+        )
+
+
+def large_issuance(methodology) -> LargeIssuance:
+    """One issuance of 1,000,000,000.9 verified tCO2e: one block per vintage."""
+    from accounts.models import User
+    from registry.services.issuance import issue_credits
+
+    operator = User.objects.select_related("organization").get(username="operator")
+    [report] = prepare_reports(methodology, 1, LARGE_MONITORED, LARGE_VERIFIED)
+    started = time.perf_counter()
+    issuance = issue_credits(actor=operator, report=report)
+    seconds = time.perf_counter() - started
+    check_issuance(issuance, LARGE_ISSUED, LARGE_VINTAGES)
+    blocks = [(b.vintage, b.quantity) for b in issuance.blocks.order_by("vintage")]
+    return LargeIssuance(seconds, issuance.quantity, blocks)
+
+
+# --- Output -------------------------------------------------------------------------------------
+
+
+def print_lifecycles(timings: LifecycleTimings, workers: int) -> None:
+    count = len(timings.totals)
+    print()
+    print(
+        f"Full lifecycle through the HTTP API (gunicorn, production settings, {workers} "
+        f"workers): {count} lifecycles one after the other, {timings.requests} requests each"
+    )
+    print(f"{'':<16} {'mean ms':>8} {'p50 ms':>8} {'p95 ms':>8}")
+    for step in STEPS:
+        values = timings.steps[step]
+        print(
+            f"{step:<16} {mean(values) * 1000:>8.1f} {percentile(values, 0.5) * 1000:>8.1f} "
+            f"{percentile(values, 0.95) * 1000:>8.1f}"
+        )
+    totals = timings.totals
+    print(
+        f"{'whole lifecycle':<16} {mean(totals) * 1000:>8.1f} "
+        f"{percentile(totals, 0.5) * 1000:>8.1f} {percentile(totals, 0.95) * 1000:>8.1f}"
+    )
+    print(
+        f"{count / sum(totals):.2f} lifecycles/s, "
+        f"{count * timings.requests / sum(totals):.1f} requests/s from one client"
+    )
+
+
+def print_issuances(timings: list[IssueTiming], large: LargeIssuance, seconds: float) -> None:
+    print()
+    print(
+        "Issuance in-process, registry.services.issuance.issue_credits "
+        f"({ISSUED:,} credits in 2 vintage blocks each; {seconds:.1f} s with preparation)"
+    )
+    print(
+        f"{'threads':>7} {'issuances':>9} {'seconds':>8} {'issuances/s':>11} {'credits/s':>13} "
+        f"{'p50 ms':>7} {'p95 ms':>7}"
+    )
+    for timing in timings:
+        print(
+            f"{timing.threads:>7} {timing.calls:>9} {timing.seconds:>8.2f} "
+            f"{timing.per_second:>11.1f} {timing.credits_per_second:>13,.0f} "
+            f"{percentile(timing.latencies, 0.5) * 1000:>7.2f} "
+            f"{percentile(timing.latencies, 0.95) * 1000:>7.2f}"
+        )
+    blocks = ", ".join(f"{vintage}: {quantity:,}" for vintage, quantity in large.blocks)
+    print()
+    print(
+        f"One issuance of {LARGE_VERIFIED} verified tCO2e: {large.quantity:,} credits in "
+        f"{len(large.blocks)} blocks, one per vintage ({blocks}), in {large.seconds * 1000:.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

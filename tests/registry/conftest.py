@@ -1,0 +1,165 @@
+"""Projects and reports in every state, built through the real services."""
+
+from contextlib import nullcontext
+from datetime import date
+
+import pytest
+from django.test import override_settings
+
+from accounts import services as account_services
+from methodologies.library import load_library
+from methodologies.models import Methodology
+from registry.services import issuance, projects, reports
+from tests.conftest import make_organization, make_user
+
+# One year of monthly readings: 1,000,000 MWh supplied, 5,000 MWh taken from the grid.
+EXPORT = ["98000", "91500", "88250.5", "80000", "72000", "70400"]
+EXPORT += ["69849.5", "71000", "78000", "86000", "94000", "101000"]
+IMPORT = ["400"] * 10 + ["500", "500"]
+DESIGN_PARAMETERS = {
+    "EG_export": ["1000000"],
+    "EG_import": ["5000"],
+    "EF_grid_OM": "0.7921",
+    "EF_grid_BM": "0.3870",
+}
+MONITORED = {"EG_export": EXPORT, "EG_import": IMPORT}
+CLAIMED = "687370.875"  # (1,000,000 - 5,000) MWh x 0.690825 tCO2/MWh
+PERIOD = {"period_start": date(2024, 7, 1), "period_end": date(2025, 6, 30)}
+
+# Publicity periods end at once, so a lifecycle runs within one test.
+no_publicity_wait = override_settings(
+    PROJECT_PUBLICITY_WORKING_DAYS=0, CLAIM_PUBLICITY_WORKING_DAYS=0
+)
+
+
+@pytest.fixture
+def offshore_wind(db) -> Methodology:
+    load_library()
+    return Methodology.objects.get(code="CCER-01-002", version="V01")
+
+
+@pytest.fixture
+def parties(users):
+    """The cast of a lifecycle: the company, two accredited verifiers, operator, regulator."""
+    second_verifier = make_organization("verifier", name="Second verification body")
+    for organization in (users["verifier"].organization, second_verifier):
+        account_services.add_accreditation(
+            actor=None,
+            organization=organization,
+            sector="energy_industries",
+            valid_from=date(2023, 1, 1),
+            valid_to=date(2030, 12, 31),
+        )
+    return {**users, "verifier2": make_user(second_verifier, username="verifier2")}
+
+
+def project_fields(verifier, methodology, **changes) -> dict:
+    return {
+        "title": "Donghai Bridge offshore wind farm phase III",
+        "methodology": methodology,
+        "sector": "energy_industries",
+        "province": "Shanghai",
+        "location": "East China Sea, 35 km offshore",
+        "construction_start": date(2023, 3, 1),
+        "crediting_period_start": date(2024, 1, 1),
+        "crediting_period_end": date(2033, 12, 31),
+        "parameters": DESIGN_PARAMETERS,
+        "verifier": verifier,
+        **changes,
+    }
+
+
+class Lifecycle:
+    """Drives a project and its report through the services to any state."""
+
+    def __init__(self, parties, methodology):
+        self.parties = parties
+        self.methodology = methodology
+
+    def project(self, state: str = "draft"):
+        p = self.parties
+        project = projects.create_project(
+            actor=p["proponent"],
+            **project_fields(p["verifier"].organization, self.methodology),
+        )
+        steps = {
+            "draft": [],
+            "publicity": ["submit"],
+            "validation": ["submit", "close"],
+            "registration_review": ["submit", "close", "validate"],
+            "registered": ["submit", "close", "validate", "register"],
+            "rejected": ["submit", "close", "validate", "reject"],
+            "withdrawn": ["withdraw"],
+        }[state]
+        # "publicity" is left running (the default period); later states pass through it.
+        with no_publicity_wait if state != "publicity" else nullcontext():
+            for step in steps:
+                project = self._project_step(project, step)
+        return project
+
+    def _project_step(self, project, step):
+        p = self.parties
+        if step == "submit":
+            return projects.submit_project(actor=p["proponent"], project=project)
+        if step == "close":
+            projects.close_project_publicity(project_id=project.pk)
+            return type(project).objects.get(pk=project.pk)
+        if step == "validate":
+            return projects.validate_project(
+                actor=p["verifier"], project=project, opinion="positive", report="Conforms."
+            )
+        if step == "register":
+            return projects.register_project(actor=p["operator"], project=project)
+        if step == "reject":
+            return projects.reject_project(actor=p["operator"], project=project, note="No.")
+        return projects.withdraw_project(actor=p["proponent"], project=project)
+
+    def report(self, state: str = "draft", project=None, **fields):
+        p = self.parties
+        project = project or self.project("registered")
+        report = reports.create_report(
+            actor=p["proponent"],
+            project=project,
+            parameters=MONITORED,
+            verifier=p["verifier2"].organization,
+            **{**PERIOD, **fields},
+        )
+        steps = {
+            "draft": [],
+            "publicity": ["submit"],
+            "verification": ["submit", "close"],
+            "issuance_review": ["submit", "close", "verify"],
+            "issued": ["submit", "close", "verify", "issue"],
+            "rejected": ["submit", "close", "verify", "reject"],
+            "withdrawn": ["withdraw"],
+        }[state]
+        with no_publicity_wait if state != "publicity" else nullcontext():
+            for step in steps:
+                report = self._report_step(report, step)
+        return report
+
+    def _report_step(self, report, step):
+        p = self.parties
+        if step == "submit":
+            return reports.submit_report(actor=p["proponent"], report=report)
+        if step == "close":
+            reports.close_report_publicity(report_id=report.pk)
+            return type(report).objects.get(pk=report.pk)
+        if step == "verify":
+            return reports.verify_report(
+                actor=p["verifier2"],
+                report=report,
+                opinion="positive",
+                verified_reductions=report.claimed_reductions,
+            )
+        if step == "issue":
+            issuance.issue_credits(actor=p["operator"], report=report)
+            return type(report).objects.get(pk=report.pk)
+        if step == "reject":
+            return reports.reject_report(actor=p["operator"], report=report, note="No.")
+        return reports.withdraw_report(actor=p["proponent"], report=report)
+
+
+@pytest.fixture
+def lifecycle(parties, offshore_wind) -> Lifecycle:
+    return Lifecycle(parties, offshore_wind)
