@@ -261,3 +261,41 @@ def test_split_by_vintage_sums_exactly():
     assert sum(parts.values()) == 1_000_000_000
     assert set(parts) == {2023, 2024, 2025}
     assert parts[2023] == parts[2025]
+
+
+def test_a_billion_credits_are_one_block(lifecycle, parties):
+    project = lifecycle.project("registered")
+    report = reports.create_report(
+        actor=parties["proponent"],
+        project=project,
+        parameters={"EG_export": ["1500000000"], "EG_import": ["0"]},
+        verifier=parties["verifier2"].organization,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+    )
+    with no_publicity_wait:
+        report = reports.submit_report(actor=parties["proponent"], report=report)
+        report = reports.verify_report(
+            actor=parties["verifier2"],
+            report=report,
+            opinion="positive",
+            verified_reductions=Decimal("1000000000.9"),
+        )
+
+    created = issuance.issue_credits(actor=parties["operator"], report=report)
+
+    [block] = created.blocks.all()
+    assert (created.quantity, block.quantity) == (1_000_000_000, 1_000_000_000)
+    assert block.last - block.first + 1 == 1_000_000_000
+
+
+def test_overdue_reviews_are_listed(lifecycle, parties, clients):
+    due = lifecycle.project("registration_review")
+    late = lifecycle.project("registration_review")
+    Project.objects.filter(pk=late.pk).update(review_due_on=date(2020, 1, 1))
+
+    response = clients["operator"].get("/api/v1/projects/", {"review_overdue": "true"})
+
+    assert [p["id"] for p in response.json()["results"]] == [late.pk]
+    assert response.json()["results"][0]["review_overdue"] is True
+    assert Project.objects.get(pk=due.pk).review_due_on > date(2020, 1, 1)
