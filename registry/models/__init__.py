@@ -1,7 +1,16 @@
 """The registry's records: projects, their claims, issuances and the credits they hold."""
 
 from registry.models.calendar import CalendarDay, CalendarYear
-from registry.models.ledger import CreditBlock, HoldingAccount, Issuance, SerialCounter
+from registry.models.ledger import (
+    CreditBlock,
+    HoldingAccount,
+    IdempotencyRecord,
+    Issuance,
+    Movement,
+    ReconciliationRun,
+    Retirement,
+    SerialCounter,
+)
 from registry.models.projects import (
     MonitoringReport,
     MonitoringReportTransition,
@@ -15,11 +24,15 @@ __all__ = [
     "CalendarYear",
     "CreditBlock",
     "HoldingAccount",
+    "IdempotencyRecord",
     "Issuance",
     "MonitoringReport",
     "MonitoringReportTransition",
+    "Movement",
     "Project",
     "ProjectComment",
     "ProjectTransition",
+    "ReconciliationRun",
+    "Retirement",
     "SerialCounter",
 ]

@@ -28,6 +28,9 @@ class HoldingAccount(TimeStampedModel):
     is_default = models.BooleanField(
         default=False, help_text="The account an organisation's issuances are credited to."
     )
+    frozen = models.BooleanField(
+        default=False, help_text="Frozen by an operator or regulator: nothing moves in or out."
+    )
 
     class Meta:
         ordering = ["id"]
@@ -141,3 +144,111 @@ class CreditBlock(TimeStampedModel):
     def serial(self) -> str:
         """CCER-<project>-<vintage>-<first>-<last>: readable and unique."""
         return f"CCER-{self.project.reference}-{self.vintage}-{self.first}-{self.last}"
+
+
+class Movement(models.Model):
+    """One movement of a serial range, appended and never changed: issuance, transfer,
+    retirement, cancellation, freeze and unfreeze. A block's history is every movement of a
+    range that overlaps its own within its issuance."""
+
+    class Kind(models.TextChoices):
+        ISSUANCE = "issuance", "Issuance"
+        TRANSFER = "transfer", "Transfer"
+        RETIREMENT = "retirement", "Retirement"
+        CANCELLATION = "cancellation", "Cancellation"
+        FREEZE = "freeze", "Freeze"
+        UNFREEZE = "unfreeze", "Unfreeze"
+
+    kind = models.CharField(max_length=16, choices=Kind)
+    issuance = models.ForeignKey(Issuance, on_delete=models.PROTECT, related_name="movements")
+    block = models.ForeignKey(CreditBlock, on_delete=models.PROTECT, related_name="movements")
+    first = models.BigIntegerField()
+    last = models.BigIntegerField()
+    quantity = models.BigIntegerField()
+    from_account = models.ForeignKey(
+        HoldingAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_account = models.ForeignKey(
+        HoldingAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    occurred_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["issuance", "first"], name="movement_issuance_first_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity=models.F("last") - models.F("first") + 1)
+                & models.Q(quantity__gt=0),
+                name="movement_range_matches_quantity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.quantity} ({self.first}-{self.last})"
+
+
+class Retirement(TimeStampedModel):
+    """The public certificate of a retirement (注销, CCER 2023 art. 28): who the credits were
+    retired for, why, and which serials."""
+
+    class Purpose(models.TextChoices):
+        COMPLIANCE = "compliance", "Compliance offset in an emissions trading scheme"
+        EVENT_NEUTRALITY = "event_neutrality", "Carbon-neutral event"
+        CORPORATE_NEUTRALITY = "corporate_neutrality", "Corporate carbon neutrality"
+        PUBLIC_GOOD = "public_good", "Public good"
+
+    block = models.OneToOneField(CreditBlock, on_delete=models.PROTECT, related_name="retirement")
+    holder = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="retirements")
+    beneficiary = models.CharField(max_length=300)
+    purpose = models.CharField(max_length=32, choices=Purpose)
+    note = models.TextField(blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"retirement certificate {self.pk}"
+
+
+class IdempotencyRecord(TimeStampedModel):
+    """The first answer to a mutating ledger call with an `Idempotency-Key`: a replay with the
+    same body gets it again, and moves nothing (dj-stripe style: unique key, winner's result)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=255)
+    endpoint = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} {self.key}"
+
+
+class ReconciliationRun(TimeStampedModel):
+    """The outcome of checking that every issuance's blocks partition its serial range."""
+
+    ok = models.BooleanField()
+    issuances_checked = models.BigIntegerField()
+    blocks_checked = models.BigIntegerField()
+    problems = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"reconciliation {self.created_at:%Y-%m-%d %H:%M}: {'ok' if self.ok else 'broken'}"
