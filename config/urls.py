@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.views import healthz
+from registry.pages import retirement_certificate
 
 api_v1 = [
     path("", include("accounts.urls")),
@@ -16,4 +17,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("retirements/<int:pk>/", retirement_certificate, name="retirement-certificate"),
 ]

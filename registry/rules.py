@@ -44,3 +44,13 @@ def can_decide_registration(user: Any) -> bool:
 
 def can_see_private_records(user: Any) -> bool:
     return can_read_everything(user)
+
+
+def holds(user: Any, account: Any) -> bool:
+    """Transfers and retirements are the holder's: the company whose holding account it is."""
+    return account.kind == "holding" and owns(user, account.organization_id)
+
+
+def can_freeze(user: Any) -> bool:
+    """Judicial and administrative freezes: operators and regulators."""
+    return can_read_everything(user)

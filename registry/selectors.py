@@ -2,11 +2,19 @@
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from registry import rules
-from registry.models import CreditBlock, HoldingAccount, Issuance, MonitoringReport, Project
+from registry.models import (
+    CreditBlock,
+    HoldingAccount,
+    Issuance,
+    MonitoringReport,
+    Movement,
+    Project,
+    Retirement,
+)
 
 
 def projects_visible_to(user: Any) -> QuerySet[Project]:
@@ -64,3 +72,37 @@ def blocks_visible_to(user: Any) -> QuerySet[CreditBlock]:
     if not getattr(user, "is_authenticated", False):
         return blocks.none()
     return blocks.filter(account__organization_id=user.organization_id)
+
+
+def balances(account_ids: list[int]) -> dict[int, list[dict[str, int]]]:
+    """Credits held per account, by project and vintage: active and frozen, in one query."""
+    rows = (
+        CreditBlock.objects.filter(
+            account_id__in=account_ids,
+            status__in=[CreditBlock.Status.ACTIVE, CreditBlock.Status.FROZEN],
+        )
+        .values("account_id", "project_id", "vintage", "status")
+        .annotate(total=Sum("quantity"))
+        .order_by("account_id", "project_id", "vintage")
+    )
+    result: dict[int, dict[tuple[int, int], dict[str, int]]] = {}
+    for row in rows:
+        key = (row["project_id"], row["vintage"])
+        entry = result.setdefault(row["account_id"], {}).setdefault(
+            key, {"project": key[0], "vintage": key[1], "active": 0, "frozen": 0}
+        )
+        entry[row["status"]] += row["total"]
+    return {account: list(entries.values()) for account, entries in result.items()}
+
+
+def block_history(block: CreditBlock) -> QuerySet[Movement]:
+    """Every movement of any serial of the block, from issuance on: the ranges that overlap
+    its own within its issuance."""
+    return Movement.objects.filter(
+        issuance_id=block.issuance_id, first__lte=block.last, last__gte=block.first
+    ).select_related("block__project", "actor")
+
+
+def retirements() -> QuerySet[Retirement]:
+    """Retirement certificates are public."""
+    return Retirement.objects.select_related("block__project", "holder")

@@ -9,15 +9,18 @@ from accounts.provinces import Province
 from core.api import DecimalString
 from core.sectors import Sector
 from methodologies.models import Methodology
+from registry import selectors
 from registry.models import (
     CreditBlock,
     HoldingAccount,
     Issuance,
     MonitoringReport,
     MonitoringReportTransition,
+    Movement,
     Project,
     ProjectComment,
     ProjectTransition,
+    Retirement,
 )
 from registry.models.projects import Opinion
 
@@ -193,5 +196,91 @@ class IssuanceSerializer(serializers.ModelSerializer):
 class HoldingAccountSerializer(serializers.ModelSerializer):
     class Meta:
         model = HoldingAccount
-        fields = ["id", "name", "kind", "organization", "is_default"]
+        fields = ["id", "name", "kind", "organization", "is_default", "frozen"]
         read_only_fields = fields
+
+
+@extend_schema_field(int)
+class VisibleBlockField(serializers.PrimaryKeyRelatedField):
+    """A block the caller may see: another holder's block is as unknown as a missing one."""
+
+    def get_queryset(self):
+        return selectors.blocks_visible_to(self.context["request"].user)
+
+
+class TransferInputSerializer(serializers.Serializer):
+    block = VisibleBlockField()
+    quantity = serializers.IntegerField(min_value=1)
+    to_account = serializers.PrimaryKeyRelatedField(queryset=HoldingAccount.objects.all())
+    note = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+
+
+class RetirementInputSerializer(serializers.Serializer):
+    block = VisibleBlockField()
+    quantity = serializers.IntegerField(min_value=1)
+    beneficiary = serializers.CharField(max_length=300)
+    purpose = serializers.ChoiceField(choices=Retirement.Purpose.choices)
+    note = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+
+
+class CancellationInputSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1, required=False, default=None)
+    note = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+
+
+class MovementSerializer(serializers.ModelSerializer):
+    serial = serializers.CharField(source="block.serial")
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Movement
+        fields = ["id", "kind", "block", "serial", "first", "last", "quantity", "from_account",
+                  "to_account", "actor", "occurred_at", "note"]  # fmt: skip
+        read_only_fields = fields
+
+
+class RetirementSerializer(serializers.ModelSerializer):
+    """A retirement certificate: public."""
+
+    serial = serializers.CharField(source="block.serial")
+    first = serializers.IntegerField(source="block.first")
+    last = serializers.IntegerField(source="block.last")
+    quantity = serializers.IntegerField(source="block.quantity")
+    vintage = serializers.IntegerField(source="block.vintage")
+    project = serializers.IntegerField(source="block.project_id")
+    project_reference = serializers.CharField(source="block.project.reference")
+    project_title = serializers.CharField(source="block.project.title")
+    holder_name = serializers.CharField(source="holder.name")
+    retired_at = serializers.DateTimeField(source="created_at")
+
+    class Meta:
+        model = Retirement
+        fields = ["id", "serial", "first", "last", "quantity", "vintage", "project",
+                  "project_reference", "project_title", "holder", "holder_name", "beneficiary",
+                  "purpose", "note", "retired_at"]  # fmt: skip
+        read_only_fields = fields
+
+
+class BalanceSerializer(serializers.Serializer):
+    project = serializers.IntegerField()
+    vintage = serializers.IntegerField()
+    active = serializers.IntegerField()
+    frozen = serializers.IntegerField()
+
+
+class HoldingAccountDetailSerializer(HoldingAccountSerializer):
+    balances = serializers.SerializerMethodField()
+
+    class Meta(HoldingAccountSerializer.Meta):
+        fields = [*HoldingAccountSerializer.Meta.fields, "balances"]
+        read_only_fields = fields
+
+    @extend_schema_field(BalanceSerializer(many=True))
+    def get_balances(self, account: HoldingAccount) -> list[dict[str, int]]:
+        return self.context["balances"].get(account.pk, [])
+
+
+class AccountInputSerializer(serializers.Serializer):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    name = serializers.CharField(max_length=200)
+    is_default = serializers.BooleanField(default=False)

@@ -2,10 +2,15 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from registry.calendar_api import CalendarYearViewSet
-from registry.views import (
-    AuditVerifyView,
+from registry.ledger_views import (
     CreditBlockViewSet,
     HoldingAccountViewSet,
+    RetirementViewSet,
+    TransferView,
+)
+from registry.reconciliation_api import ReconciliationView
+from registry.views import (
+    AuditVerifyView,
     IssuanceViewSet,
     MonitoringReportViewSet,
     ProjectViewSet,
@@ -18,8 +23,11 @@ router.register("monitoring-reports", MonitoringReportViewSet, basename="monitor
 router.register("issuances", IssuanceViewSet, basename="issuance")
 router.register("accounts", HoldingAccountViewSet, basename="account")
 router.register("credit-blocks", CreditBlockViewSet, basename="credit-block")
+router.register("retirements", RetirementViewSet, basename="retirement")
 
 urlpatterns = [
     path("audit/verify/", AuditVerifyView.as_view(), name="audit-verify"),
+    path("transfers/", TransferView.as_view(), name="transfers"),
+    path("reconciliation/", ReconciliationView.as_view(), name="reconciliation"),
     *router.urls,
 ]

@@ -15,13 +15,11 @@ from accounts.rules import can_read_everything
 from core.api import allowed_if
 from core.audit import verify_chain
 from registry import rules, selectors
-from registry.filters import CreditBlockFilter, MonitoringReportFilter, ProjectFilter
+from registry.filters import MonitoringReportFilter, ProjectFilter
 from registry.serializers import (
     AuditVerificationSerializer,
-    BlockSerializer,
     CommentInputSerializer,
     CommentSerializer,
-    HoldingAccountSerializer,
     IssuanceSerializer,
     MonitoringReportInputSerializer,
     MonitoringReportSerializer,
@@ -223,25 +221,3 @@ class IssuanceViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.issuances()
-
-
-class HoldingAccountViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The caller's holding accounts (all of them, for operators and regulators)."""
-
-    serializer_class = HoldingAccountSerializer
-    permission_classes = [IsAuthenticated]
-    filterset_fields = ["organization", "kind"]
-
-    def get_queryset(self):
-        return selectors.accounts_visible_to(self.request.user)
-
-
-class CreditBlockViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Credit blocks in the caller's accounts (all, for operators and regulators)."""
-
-    serializer_class = BlockSerializer
-    permission_classes = [IsAuthenticated]
-    filterset_class = CreditBlockFilter
-
-    def get_queryset(self):
-        return selectors.blocks_visible_to(self.request.user)

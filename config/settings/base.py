@@ -139,6 +139,7 @@ SPECTACULAR_SETTINGS = {
         "MethodologyKindEnum": "methodologies.models.Methodology.Kind",
         "ParameterKindEnum": "methodologies.models.Parameter.Kind",
         "OpinionEnum": "registry.models.projects.Opinion",
+        "ReconciliationProblemEnum": "registry.reconciliation.PROBLEM_KINDS",
     },
 }
 
@@ -173,6 +174,10 @@ CELERY_BEAT_SCHEDULE = {
     "close-publicity-periods": {
         "task": "registry.tasks.close_publicity_periods",
         "schedule": env.float("PUBLICITY_CHECK_SECONDS", default=900.0),
+    },
+    "reconcile-ledger": {
+        "task": "registry.tasks.reconcile_ledger",
+        "schedule": env.float("RECONCILIATION_SECONDS", default=3600.0),
     },
     "verify-audit-chain": {
         "task": "core.tasks.verify_audit_chain",

@@ -245,7 +245,8 @@ class ReconciliationRun(TimeStampedModel):
     ok = models.BooleanField()
     issuances_checked = models.BigIntegerField()
     blocks_checked = models.BigIntegerField()
-    problems = models.JSONField(default=list, blank=True)
+    problem_count = models.BigIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True, help_text="the first problems found")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -10,7 +10,14 @@ from core.audit import record_event
 from core.errors import AccessDenied, InvalidTransition
 from registry import rules
 from registry.locks import lock_project, lock_report
-from registry.models import CreditBlock, HoldingAccount, Issuance, MonitoringReport, SerialCounter
+from registry.models import (
+    CreditBlock,
+    HoldingAccount,
+    Issuance,
+    MonitoringReport,
+    Movement,
+    SerialCounter,
+)
 from registry.services.lifecycle import check_allowed, move
 
 NOTHING_TO_ISSUE = "The verified amount {verified} tCO2e rounds down to no whole credit."
@@ -107,6 +114,19 @@ def issue_credits(*, actor: User, report: MonitoringReport, note: str = "") -> I
         )
         first += part
     CreditBlock.objects.bulk_create(blocks)
+    Movement.objects.bulk_create(
+        Movement(
+            kind=Movement.Kind.ISSUANCE,
+            issuance=issuance,
+            block=block,
+            first=block.first,
+            last=block.last,
+            quantity=block.quantity,
+            to_account=account,
+            actor=actor,
+        )
+        for block in blocks
+    )
     move(report, "issue", actor=actor, note=note)
     record_event(
         actor=actor,

@@ -8,6 +8,9 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
+# The lifecycle cast, to build issued credits for the pages that show them.
+from tests.registry.conftest import lifecycle, offshore_wind, parties  # noqa: F401
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/registry-screenshots"))  # noqa: S108

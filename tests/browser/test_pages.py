@@ -6,6 +6,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from accounts.models import Organization
+from registry.services import ledger
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -86,3 +87,27 @@ def test_a_company_user_cannot_log_in_to_the_admin(browser, live_server, users, 
     error = wait_for(browser, (By.CSS_SELECTOR, ".errornote"))
     screenshot("admin-refused")
     assert "staff account" in error.text
+
+
+def test_a_retirement_certificate_page_names_everything(
+    browser, live_server, screenshot, lifecycle, parties
+):
+    report = lifecycle.report("issued")
+    block = report.issuance.blocks.order_by("first").first()
+    certificate = ledger.retire_credits(
+        actor=parties["proponent"],
+        block=block,
+        quantity=1200,
+        beneficiary="Hangzhou Asian Games Organising Committee",
+        purpose="event_neutrality",
+    )
+
+    browser.get(f"{live_server.url}/retirements/{certificate.pk}/")
+
+    quantity = wait_for(browser, (By.ID, "quantity"))
+    screenshot("retirement-certificate")
+    assert quantity.text == "1200 tCO2e"
+    assert browser.find_element(By.ID, "serial").text == certificate.block.serial
+    assert "Hangzhou Asian Games" in browser.find_element(By.ID, "beneficiary").text
+    assert browser.find_element(By.ID, "purpose").text == "Carbon-neutral event"
+    assert browser.find_element(By.ID, "vintage").text == str(block.vintage)

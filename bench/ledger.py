@@ -1,0 +1,847 @@
+"""How many credit transfers per second: through the service layer, through the HTTP API, and the
+same transfer in plain SQL with pgbench as the machine's ceiling.
+
+Run by hand from the repository root:
+
+    .venv/bin/python bench/ledger.py [--concurrency N [N ...]] [--seconds S] [--workers N]
+                                     [--profile N] [--server URL] [--pgbench PATH]
+
+It makes a throwaway PostgreSQL database (`bench_ledger_<pid>_<hex>` on 127.0.0.1:5432 as user
+postgres), migrates it and loads the methodology library with the real commands. This process
+runs with the production settings, as gunicorn does, so the passwords it hashes are the ones the
+server checks. Through the real services (no publicity wait) it then registers one offshore
+wind project per company, for as many companies as the highest concurrency level, and issues
+each one report of 687000.5 verified tCO2e: 687,000 credits in two vintage blocks in the
+company's default account. A sink company gets an account opened by the operator.
+
+Every transfer moves 1 credit. Client i always moves from company i's 2024 block (346,323
+credits) to the one sink account, so clients never wait on each other's block: a partial
+transfer keeps the lower serials in the source block and moves the top serial into a new block,
+so the same source block serves every transfer. What they do share is what every transfer
+shares: the sink account's row (share-locked) and the audit chain head (locked until commit).
+At each concurrency level (1, 4 and 8 by default), for `--seconds` each:
+
+- service: `registry.services.ledger.transfer_credits` from N threads of this process, each on
+  its own database connection (closed at the end); one process, so the threads share its GIL;
+- HTTP: `POST /api/v1/transfers/` (no Idempotency-Key) from N client threads, each with its own
+  keep-alive connection and its company's token from `POST /api/v1/auth/token/`, to gunicorn
+  with production settings on a free loopback port, with as many sync workers as the highest
+  concurrency level (`--workers` to change), each warmed up first;
+- pgbench: the same transfer in plain SQL in one transaction, run as `pgbench -n -M prepared
+  -c N -j min(N, 2) -T seconds`: share-lock both accounts in id order, lock the block FOR
+  UPDATE, shrink it, insert the moved block and the movement, lock the audit chain head, append
+  the audit entry, move the head on. Each client picks its block, account and user from
+  `:client_id`.
+
+Only successful transfers count; any failure stops the run with its cause. After each
+measurement the number of new transfer movements must equal the transfers counted.
+
+The audit chain: pgbench writes into the same database and the same chain as the services, and
+computes each entry's hash in SQL exactly as `core.audit.entry_hash` does (the same canonical
+JSON, sorted keys, no whitespace, the UTC timestamp in ISO format; SHA-256 with PostgreSQL's
+sha256()). So the closing checks, `registry.reconciliation.reconcile()` and
+`core.audit.verify_chain()`, cover pgbench's rows as well as the services': if the SQL did less
+than a real transfer, or hashed something else, the run fails. (Running pgbench on a clone of
+the database would be simpler but would leave its rows unchecked.) The canonical JSON template
+and the timestamp format contain colons, which pgbench would read as variables in the script,
+so they reach it as `-D` variables. What pgbench does not do is what the registry adds on top of
+the SQL: Python and the ORM, the permission check, the lookups of the block's account and
+project, the savepoint of the nested atomic block, and for HTTP the token, the serializer's
+lookups and the JSON answer. pgbench uses prepared statements, the best plain SQL can do.
+
+The target is that the service layer reaches at least a quarter of the pgbench rate at
+concurrency 8. `--profile N` then profiles N more in-process transfers from one thread
+(cProfile, sorted by cumulative time). Everything the script made (server, database, pgbench
+script) is removed at the end, also when it fails. With the defaults (8 s per measurement) it
+takes about two minutes on two cores.
+"""
+
+import argparse
+import cProfile
+import http.client
+import json
+import os
+import pstats
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+from typing import IO
+from urllib.parse import unquote, urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
+TRANSFERS_PATH = "/api/v1/transfers/"
+TARGET_SHARE = 0.25  # service layer / pgbench at TARGET_CONCURRENCY
+TARGET_CONCURRENCY = 8
+
+# The project design and a year of monthly readings, as in tests/registry/conftest.py.
+DESIGN_PARAMETERS = {
+    "EG_export": ["1000000"],
+    "EG_import": ["5000"],
+    "EF_grid_OM": "0.7921",
+    "EF_grid_BM": "0.3870",
+}
+EXPORT = ["98000", "91500", "88250.5", "80000", "72000", "70400"]
+EXPORT += ["69849.5", "71000", "78000", "86000", "94000", "101000"]
+IMPORT = ["400"] * 10 + ["500", "500"]
+MONITORED = {"EG_export": EXPORT, "EG_import": IMPORT}
+PERIOD_START, PERIOD_END = date(2024, 7, 1), date(2025, 6, 30)
+VERIFIED = "687000.5"
+ISSUED = 687000
+SOURCE_VINTAGE, SOURCE_CREDITS = 2024, 346323  # the block each client moves credits from
+
+# `core.audit.entry_hash` of a transfer's entry: json.dumps of the hashed fields with sorted keys
+# and no whitespace; `after` as `registry.services.ledger._record` writes it for a transfer of
+# one credit. Filled in by format(): actor id, username (JSON string), moved block id, source
+# account id, serial (JSON string), sink account id, entry id, movement id, previous hash, time.
+CANONICAL_TRANSFER = (
+    '{"action":"ledger.transfer","actor_id":%s,"actor_username":%s,'
+    '"after":{"block":%s,"from_account":%s,"quantity":1,"serial":%s,"to_account":%s},'
+    '"before":null,"id":%s,"object_id":"%s","object_type":"registry.movement",'
+    '"previous_hash":"%s","recorded_at":"%s"}'
+)
+# datetime.isoformat() in UTC; it leaves out the fraction when it is zero (see the script).
+ISO_CLOCK = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
+
+PGBENCH_SCRIPT = """\
+\\set block {blocks}
+\\set source {sources}
+\\set actor {actors}
+BEGIN;
+SELECT id, frozen FROM registry_holdingaccount
+    WHERE id IN (:source, :sink) ORDER BY id FOR SHARE;
+SELECT issuance_id, project_id, vintage, last FROM registry_creditblock
+    WHERE id = :block AND account_id = :source AND status = 'active' AND quantity > 1
+    FOR UPDATE \\gset b_
+UPDATE registry_creditblock SET last = last - 1, quantity = quantity - 1 WHERE id = :block;
+INSERT INTO registry_creditblock
+    (created_at, issuance_id, project_id, vintage, first, last, quantity, account_id, status)
+    VALUES (now(), :b_issuance_id, :b_project_id, :b_vintage, :b_last, :b_last, 1, :sink,
+            'active')
+    RETURNING id AS moved \\gset
+INSERT INTO registry_movement
+    (kind, issuance_id, block_id, first, last, quantity, from_account_id, to_account_id,
+     actor_id, occurred_at, note)
+    VALUES ('transfer', :b_issuance_id, :moved, :b_last, :b_last, 1, :source, :sink, :actor,
+            now(), '')
+    RETURNING id AS movement \\gset
+SELECT sequence AS head_sequence, last_hash AS head_hash FROM core_auditchainhead
+    WHERE id = 1 FOR UPDATE \\gset
+INSERT INTO core_auditentry
+    (id, recorded_at, actor_id, actor_username, action, object_type, object_id, before, after,
+     previous_hash, entry_hash)
+SELECT e.id, e.at, e.actor_id, e.username, 'ledger.transfer', 'registry.movement',
+       e.object_id, NULL,
+       jsonb_build_object('block', e.moved, 'serial', e.serial, 'quantity', 1,
+                          'from_account', e.source, 'to_account', e.sink),
+       e.previous_hash,
+       encode(sha256(convert_to(format(:canonical,
+           e.actor_id, to_json(e.username), e.moved, e.source, to_json(e.serial), e.sink, e.id,
+           e.object_id, e.previous_hash,
+           replace(to_char(e.at AT TIME ZONE 'UTC', :clock), '.000000+', '+')
+       ), 'UTF8')), 'hex')
+FROM (
+    SELECT :head_sequence::bigint + 1 AS id, now() AS at, u.id AS actor_id, u.username,
+           :moved::bigint AS moved, :source::bigint AS source, :sink::bigint AS sink,
+           :movement::text AS object_id, :head_hash::text AS previous_hash,
+           'CCER-P' || lpad(:b_project_id::text, greatest(6, length(:b_project_id::text)), '0')
+               || '-' || :b_vintage::text || '-' || :b_last::text || '-' || :b_last::text
+               AS serial
+    FROM accounts_user u WHERE u.id = :actor
+) e
+RETURNING entry_hash \\gset
+UPDATE core_auditchainhead SET sequence = :head_sequence::bigint + 1, last_hash = :entry_hash
+    WHERE id = 1;
+END;
+"""
+
+
+class Failure(Exception):
+    """A transfer failed, or the ledger is not what the transfers should have left."""
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A company whose user moves credits out of one block of its default account."""
+
+    username: str
+    password: str
+    user_id: int
+    account_id: int
+    block_id: int
+
+
+@dataclass(frozen=True)
+class Ledger:
+    holders: list[Holder]
+    sink_id: int
+
+
+@dataclass(frozen=True)
+class Rate:
+    """`transfers` successful transfers from `clients` clients in `seconds`."""
+
+    transfers: int
+    clients: int
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.transfers / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class Server:
+    """A gunicorn process and the file its log goes to."""
+
+    process: subprocess.Popen
+    log: IO[bytes]
+
+    def log_tail(self, characters: int = 3000) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-characters:]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--server", default=POSTGRES_SERVER, help="PostgreSQL server URL")
+    parser.add_argument(
+        "--concurrency", type=int, nargs="+", default=[1, 4, 8], help="clients at each level"
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=8, help="length of each measurement (default 8)"
+    )
+    parser.add_argument(
+        "--warmup", type=float, default=1, help="untimed seconds before service and HTTP runs"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, help="gunicorn workers (default: top concurrency)"
+    )
+    parser.add_argument(
+        "--profile", type=int, default=0, help="then profile this many in-process transfers"
+    )
+    parser.add_argument("--pgbench", default=shutil.which("pgbench") or "/usr/bin/pgbench")
+    options = parser.parse_args()
+    if min(options.concurrency) < 1 or options.seconds <= 0 or options.warmup < 0:
+        parser.error("--concurrency must be at least 1 and --seconds more than 0")
+    if options.workers is not None and options.workers < 1:
+        parser.error("--workers must be at least 1")
+    options.concurrency = sorted(set(options.concurrency))
+    options.workers = options.workers or max(options.concurrency)
+
+    with throwaway_database(options.server) as (database_url, database_name):
+        # Production settings here too: the users' passwords must be hashed with a hasher the
+        # server knows (the test settings use MD5, which production does not accept).
+        os.environ.update(production_environment(database_url))
+        sys.path.insert(0, str(BASE_DIR))
+        import django
+
+        django.setup()
+        try:
+            return run(options, database_url, database_name)
+        finally:
+            from django.db import connections
+
+            # The database is dropped next: this process must hold no connection to it.
+            connections.close_all()
+
+
+def production_environment(database_url: str) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": database_url,
+    }
+
+
+@contextmanager
+def throwaway_database(server: str) -> Iterator[tuple[str, str]]:
+    """The URL and name of a new, empty database, dropped again on the way out."""
+    import psycopg
+    from psycopg import sql
+
+    name = f"bench_ledger_{os.getpid()}_{secrets.token_hex(4)}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield f"{server}/{name}", name
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            # FORCE: a gunicorn worker or pgbench client killed mid-transfer may leave a session.
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def run(options: argparse.Namespace, database_url: str, database_name: str) -> int:
+    from django.core.management import call_command
+    from django.db import connection
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("load_library", stdout=StringIO())
+    migrated = time.perf_counter() - started
+    started = time.perf_counter()
+    ledger = prepare_ledger(max(options.concurrency))
+    version = connection.pg_version  # as the server reports it: 150020 is 15.20
+    print(
+        f"PostgreSQL {version // 10000}.{version % 10000}; migrated and loaded the library in "
+        f"{migrated:.1f} s; {len(ledger.holders)} companies with {ISSUED:,} credits each "
+        f"issued through the services in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
+
+    service: dict[int, Rate] = {}
+    over_http: dict[int, Rate] = {}
+    plain_sql: dict[int, Rate] = {}
+    problem = None
+    try:
+        measure_service(options, ledger, service)
+        # gunicorn's workers open their own connections; ours is not needed while they run.
+        connection.close()
+        measure_http(options, database_url, ledger, over_http)
+        measure_pgbench(options, database_name, ledger, plain_sql)
+    except Failure as error:
+        problem = str(error)
+    print_table(options, service, over_http, plain_sql)
+    if problem:
+        print(f"\n{problem}", file=sys.stderr)
+        return 1
+    if options.profile:
+        profile(ledger, options.profile)
+    return 0 if verify_ledger() else 1
+
+
+# --- Credits to move, through the real services -------------------------------------------------
+
+
+def prepare_ledger(companies: int) -> Ledger:
+    """`companies` companies, each holding one issuance in its default account, and a sink
+    account of another company; built through the services as the tests' `Lifecycle` does."""
+    from django.test import override_settings
+
+    from accounts import services as account_services
+    from accounts.models import User
+    from accounts.provinces import Province
+    from methodologies.models import Methodology
+    from registry.models import CreditBlock
+    from registry.services import issuance, ledger, projects, reports
+
+    methodology = Methodology.objects.get(code="CCER-01-002", status="published")
+
+    def member(kind: str, name: str, username: str) -> tuple[User, str]:
+        organization = account_services.create_organization(
+            actor=None, name=name, kind=kind, province=Province.SHANGHAI
+        )
+        password = secrets.token_urlsafe(24)
+        user = account_services.create_user(
+            actor=None, username=username, password=password, organization=organization
+        )
+        return user, password
+
+    operator, _ = member("operator", "Registry operations (ledger benchmark)", "bench-operator")
+    verifiers = []
+    for number in (1, 2):
+        verifier, _ = member("verifier", f"Verification body {number}", f"bench-verifier{number}")
+        account_services.add_accreditation(
+            actor=None,
+            organization=verifier.organization,
+            sector="energy_industries",
+            valid_from=date(2023, 1, 1),
+            valid_to=date(2030, 12, 31),
+        )
+        verifiers.append(verifier)
+    validator, verifier = verifiers
+
+    holders = []
+    with override_settings(PROJECT_PUBLICITY_WORKING_DAYS=0, CLAIM_PUBLICITY_WORKING_DAYS=0):
+        for number in range(1, companies + 1):
+            company, password = member(
+                "proponent", f"Offshore wind company {number}", f"bench-company{number}"
+            )
+            project = projects.create_project(
+                actor=company,
+                title=f"Offshore wind farm {number} (ledger benchmark)",
+                methodology=methodology,
+                sector="energy_industries",
+                province="Shanghai",
+                location="East China Sea, 35 km offshore",
+                construction_start=date(2023, 3, 1),
+                crediting_period_start=date(2024, 1, 1),
+                crediting_period_end=date(2033, 12, 31),
+                parameters=DESIGN_PARAMETERS,
+                verifier=validator.organization,
+            )
+            project = projects.submit_project(actor=company, project=project)
+            project = projects.validate_project(
+                actor=validator, project=project, opinion="positive", report="Conforms."
+            )
+            project = projects.register_project(actor=operator, project=project)
+            report = reports.create_report(
+                actor=company,
+                project=project,
+                period_start=PERIOD_START,
+                period_end=PERIOD_END,
+                parameters=MONITORED,
+                verifier=verifier.organization,
+            )
+            report = reports.submit_report(actor=company, report=report)
+            report = reports.verify_report(
+                actor=verifier,
+                report=report,
+                opinion="positive",
+                verified_reductions=Decimal(VERIFIED),
+            )
+            issued = issuance.issue_credits(actor=operator, report=report)
+            if issued.quantity != ISSUED:
+                raise Failure(f"issued {issued.quantity} credits, expected {ISSUED}")
+            block = CreditBlock.objects.get(issuance=issued, vintage=SOURCE_VINTAGE)
+            if block.quantity != SOURCE_CREDITS:
+                raise Failure(f"block {block.pk} holds {block.quantity}, not {SOURCE_CREDITS}")
+            holders.append(
+                Holder(company.username, password, company.pk, block.account_id, block.pk)
+            )
+    buyer, _ = member("proponent", "Carbon buyer (ledger benchmark)", "bench-buyer")
+    sink = ledger.open_account(
+        actor=operator, organization=buyer.organization, name="Benchmark sink"
+    )
+    return Ledger(holders, sink.pk)
+
+
+def transfers_recorded() -> int:
+    from registry.models import Movement
+
+    return Movement.objects.filter(kind=Movement.Kind.TRANSFER).count()
+
+
+def checked(what: str, rate: Rate, before: int) -> Rate:
+    """The rate, once the ledger shows one new transfer movement per transfer counted."""
+    recorded = transfers_recorded() - before
+    if recorded != rate.transfers:
+        raise Failure(
+            f"{what} at concurrency {rate.clients}: {rate.transfers} transfers counted, "
+            f"{recorded} transfer movements recorded"
+        )
+    return rate
+
+
+def concurrently(
+    clients: int,
+    seconds: float,
+    prepare: Callable[[int], Callable[[], None]],
+    cleanup: Callable[[int], None],
+) -> tuple[Rate, list[str]]:
+    """Run `clients` threads for `seconds`: thread i calls `prepare(i)` (untimed), then the
+    transfer it returns until time is up, and `cleanup(i)` at the end. A transfer that raises
+    stops the run. The time runs from the start signal to the last thread's end."""
+    ready = threading.Barrier(clients + 1)
+    stop = threading.Event()
+    lock = threading.Lock()
+    done = [0] * clients
+    problems: list[str] = []
+
+    def worker(index: int) -> None:
+        try:
+            transfer = prepare(index)
+            ready.wait()
+            while not stop.is_set():
+                transfer()
+                done[index] += 1
+        except threading.BrokenBarrierError:
+            pass
+        except Exception as error:  # reported by the caller
+            ready.abort()
+            stop.set()
+            with lock:
+                problems.append(f"client {index}: {error}")
+        finally:
+            cleanup(index)
+
+    threads = [threading.Thread(target=worker, args=(index,)) for index in range(clients)]
+    for thread in threads:
+        thread.start()
+    with suppress(threading.BrokenBarrierError):
+        ready.wait()
+    started = time.perf_counter()
+    stop.wait(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    return Rate(sum(done), clients, time.perf_counter() - started), problems
+
+
+# --- In-process, through the service layer ------------------------------------------------------
+
+
+def measure_service(options: argparse.Namespace, ledger: Ledger, rates: dict[int, Rate]) -> None:
+    if options.warmup:
+        service_rate(ledger, max(options.concurrency), options.warmup)
+    for clients in options.concurrency:
+        rates[clients] = service_rate(ledger, clients, options.seconds)
+        print(f"service layer, {clients} threads: {rates[clients].per_second:.1f}/s", flush=True)
+
+
+def service_rate(ledger: Ledger, clients: int, seconds: float) -> Rate:
+    """`transfer_credits` from `clients` threads, each on its own connection and block."""
+    from django.db import connection
+
+    from accounts.models import User
+    from registry.models import CreditBlock, HoldingAccount
+    from registry.services.ledger import transfer_credits
+
+    def prepare(index: int) -> Callable[[], None]:
+        holder = ledger.holders[index]
+        # These reads open the thread's connection before the clock starts.
+        actor = User.objects.get(pk=holder.user_id)
+        block = CreditBlock.objects.get(pk=holder.block_id)
+        sink = HoldingAccount.objects.get(pk=ledger.sink_id)
+
+        def transfer() -> None:
+            transfer_credits(actor=actor, block=block, quantity=1, to_account=sink)
+
+        return transfer
+
+    def cleanup(index: int) -> None:
+        connection.close()  # this thread's connection: Django keeps one per thread
+
+    before = transfers_recorded()
+    rate, problems = concurrently(clients, seconds, prepare, cleanup)
+    if problems:
+        raise Failure(f"service layer at concurrency {clients}: {problems[0]}")
+    return checked("service layer", rate, before)
+
+
+# --- Through the HTTP API, served by gunicorn ---------------------------------------------------
+
+
+def measure_http(
+    options: argparse.Namespace, database_url: str, ledger: Ledger, rates: dict[int, Rate]
+) -> None:
+    port = free_port()
+    with gunicorn(port, database_url, options.workers) as server:
+        try:
+            problem = wait_until_healthy(port, server)
+            if problem:
+                raise Failure(problem)
+            tokens = [token(port, holder) for holder in ledger.holders]
+            if options.warmup:
+                # Untimed: every worker opens its database connection on its first request.
+                http_rate(port, ledger, tokens, max(options.concurrency), options.warmup)
+            for clients in options.concurrency:
+                rates[clients] = http_rate(port, ledger, tokens, clients, options.seconds)
+                print(f"HTTP API, {clients} clients: {rates[clients].per_second:.1f}/s", flush=True)
+        except (Failure, OSError) as error:
+            raise Failure(
+                f"HTTP API: {error}\n--- gunicorn log ---\n{server.log_tail()}"
+            ) from error
+
+
+def http_rate(port: int, ledger: Ledger, tokens: list[str], clients: int, seconds: float) -> Rate:
+    """`POST /api/v1/transfers/` from `clients` threads, each with its own connection, token
+    and block. gunicorn's sync workers close the connection after each answer; http.client
+    opens it again on the next request."""
+    connections: dict[int, http.client.HTTPConnection] = {}
+
+    def prepare(index: int) -> Callable[[], None]:
+        holder = ledger.holders[index]
+        body = json.dumps(
+            {"block": holder.block_id, "quantity": 1, "to_account": ledger.sink_id}
+        ).encode()
+        headers = {
+            "Authorization": f"Token {tokens[index]}",
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        }
+        connection = connections[index] = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+        def transfer() -> None:
+            connection.request("POST", TRANSFERS_PATH, body=body, headers=headers)
+            response = connection.getresponse()
+            answer = response.read()
+            if response.status != 201:
+                raise Failure(f"POST {TRANSFERS_PATH} answered {response.status}: {answer[:500]!r}")
+
+        return transfer
+
+    def cleanup(index: int) -> None:
+        if index in connections:
+            connections[index].close()
+
+    before = transfers_recorded()
+    rate, problems = concurrently(clients, seconds, prepare, cleanup)
+    if problems:
+        raise Failure(f"at concurrency {clients}: {problems[0]}")
+    return checked("HTTP API", rate, before)
+
+
+def token(port: int, holder: Holder) -> str:
+    body = json.dumps({"username": holder.username, "password": holder.password}).encode()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(
+            "POST",
+            "/api/v1/auth/token/",
+            body=body,
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+        )
+        response = connection.getresponse()
+        answer = response.read()
+    finally:
+        connection.close()
+    if response.status != 200:
+        raise Failure(f"no token for {holder.username}: {response.status} {answer[:500]!r}")
+    return json.loads(answer)["token"]
+
+
+@contextmanager
+def gunicorn(port: int, database_url: str, workers: int) -> Iterator[Server]:
+    """The registry served by gunicorn with production settings on 127.0.0.1:`port`."""
+    environment = {**os.environ, **production_environment(database_url)}
+    executable = Path(sys.executable).parent / "gunicorn"
+    command = [
+        str(executable if executable.exists() else "gunicorn"),
+        "config.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
+    # The log goes to a file, shown only when something fails, so it never cuts into the table.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            yield Server(process, log)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_until_healthy(port: int, server: Server, timeout: float = 30) -> str | None:
+    """None once /healthz answers 200; otherwise what went wrong."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            return f"gunicorn exited with {server.process.returncode}"
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz")
+            status = connection.getresponse().status
+            connection.close()
+            if status == 200:
+                return None
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return f"gunicorn did not answer /healthz within {timeout:.0f} s"
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# --- The same transfer in plain SQL, with pgbench -----------------------------------------------
+
+
+def measure_pgbench(
+    options: argparse.Namespace, database_name: str, ledger: Ledger, rates: dict[int, Rate]
+) -> None:
+    server = urlsplit(options.server)
+    environment = dict(os.environ)
+    if server.password:
+        environment["PGPASSWORD"] = unquote(server.password)
+    seconds = max(1, round(options.seconds))  # pgbench -T takes whole seconds
+    holders = ledger.holders
+    script = PGBENCH_SCRIPT.format(
+        blocks=client_case([h.block_id for h in holders]),
+        sources=client_case([h.account_id for h in holders]),
+        actors=client_case([h.user_id for h in holders]),
+    )
+    with tempfile.NamedTemporaryFile("w", prefix="bench-ledger-", suffix=".sql") as file:
+        file.write(script)
+        file.flush()
+        for clients in options.concurrency:
+            command = [
+                options.pgbench,
+                "--host",
+                server.hostname or "127.0.0.1",
+                "--port",
+                str(server.port or 5432),
+                "--username",
+                unquote(server.username or "postgres"),
+                "--no-vacuum",
+                "--protocol=prepared",
+                f"--client={clients}",
+                f"--jobs={min(clients, 2)}",
+                f"--time={seconds}",
+                "--define",
+                f"sink={ledger.sink_id}",
+                "--define",
+                f"canonical={CANONICAL_TRANSFER}",
+                "--define",
+                f"clock={ISO_CLOCK}",
+                f"--file={file.name}",
+                database_name,
+            ]
+            before = transfers_recorded()
+            rate = pgbench_rate(command, clients, environment, seconds + 120)
+            rates[clients] = checked("pgbench", rate, before)
+            print(f"pgbench, {clients} clients: {rate.per_second:.1f}/s", flush=True)
+
+
+def client_case(values: list[int]) -> str:
+    """A pgbench expression: the value of the client's own holder (`:client_id` counts from 0)."""
+    cases = " ".join(
+        f"WHEN :client_id % {len(values)} = {index} THEN {value}"
+        for index, value in enumerate(values)
+    )
+    return f"CASE {cases} END"
+
+
+def pgbench_rate(command: list[str], clients: int, environment: dict, timeout: float) -> Rate:
+    """Run pgbench; its transactions and its tps (without the initial connection time)."""
+    result = subprocess.run(
+        command, capture_output=True, text=True, env=environment, timeout=timeout, check=False
+    )
+    output = result.stdout
+    processed = re.search(r"number of transactions actually processed: (\d+)", output)
+    failed = re.search(r"number of failed transactions: (\d+)", output)
+    tps = re.search(r"tps = ([\d.]+) \(without initial connection time\)", output)
+    if result.returncode != 0 or not (processed and tps) or (failed and int(failed[1])):
+        raise Failure(
+            f"pgbench at concurrency {clients} exited with {result.returncode}:\n"
+            f"{output[-1500:]}\n{result.stderr[-1500:]}"
+        )
+    transfers, per_second = int(processed[1]), float(tps[1])
+    return Rate(transfers, clients, transfers / per_second if per_second else 0.0)
+
+
+# --- Checks, profile and output -----------------------------------------------------------------
+
+
+def verify_ledger() -> bool:
+    """The ledger reconciles and the audit chain verifies, pgbench's rows included."""
+    from core.audit import verify_chain
+    from registry.reconciliation import reconcile
+
+    started = time.perf_counter()
+    reconciliation = reconcile()
+    chain = verify_chain()
+    print(
+        f"\nLedger reconciles: {'yes' if reconciliation.ok else 'NO'} "
+        f"({reconciliation.issuances_checked} issuances, {reconciliation.blocks_checked:,} "
+        f"blocks); audit chain verifies: {'yes' if chain.ok else 'NO'} ({chain.entries:,} "
+        f"entries); checked in {time.perf_counter() - started:.1f} s"
+    )
+    if not reconciliation.ok:
+        print(f"reconciliation problems: {reconciliation.problems[:5]}", file=sys.stderr)
+    if not chain.ok:
+        print(f"the audit chain breaks at entry {chain.first_broken}", file=sys.stderr)
+    return reconciliation.ok and chain.ok
+
+
+def profile(ledger: Ledger, count: int) -> None:
+    """cProfile of `count` transfers from this thread, the top entries by cumulative time."""
+    from accounts.models import User
+    from registry.models import CreditBlock, HoldingAccount
+    from registry.services.ledger import transfer_credits
+
+    holder = ledger.holders[0]
+    actor = User.objects.get(pk=holder.user_id)
+    block = CreditBlock.objects.get(pk=holder.block_id)
+    sink = HoldingAccount.objects.get(pk=ledger.sink_id)
+    for _ in range(5):
+        transfer_credits(actor=actor, block=block, quantity=1, to_account=sink)
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for _ in range(count):
+        transfer_credits(actor=actor, block=block, quantity=1, to_account=sink)
+    profiler.disable()
+    seconds = time.perf_counter() - started
+    print(
+        f"\ncProfile of {count} in-process transfers from one thread "
+        f"({count / seconds:.1f}/s under the profiler), by cumulative time:"
+    )
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(35)
+
+
+def ratio(numerator: Rate | None, denominator: Rate | None) -> str:
+    if numerator is None or denominator is None or not denominator.per_second:
+        return "-"
+    return f"{numerator.per_second / denominator.per_second:.2f}"
+
+
+def per_second(rate: Rate | None) -> str:
+    return "-" if rate is None else f"{rate.per_second:.1f}"
+
+
+def print_table(
+    options: argparse.Namespace,
+    service: dict[int, Rate],
+    over_http: dict[int, Rate],
+    plain_sql: dict[int, Rate],
+) -> None:
+    print()
+    print(
+        f"Transfers of 1 credit per second, {options.seconds:g} s at each level; each client "
+        "moves its own block to one shared sink account"
+    )
+    print(
+        "service: transfer_credits from threads of this process; HTTP: POST /api/v1/transfers/ "
+        f"to gunicorn, {options.workers} sync workers, production settings; pgbench: the same "
+        "transfer in plain SQL, prepared statements"
+    )
+    print(
+        f"{'concurrency':>11} {'service/s':>10} {'HTTP/s':>9} {'pgbench/s':>10} "
+        f"{'service÷pgbench':>16} {'HTTP÷pgbench':>13}"
+    )
+    for clients in options.concurrency:
+        s, h, p = service.get(clients), over_http.get(clients), plain_sql.get(clients)
+        print(
+            f"{clients:>11} {per_second(s):>10} {per_second(h):>9} {per_second(p):>10} "
+            f"{ratio(s, p):>16} {ratio(h, p):>13}"
+        )
+    methods = (service, over_http, plain_sql)
+    counted = [sum(r.transfers for r in rates.values()) for rates in methods]
+    print(
+        f"transfers counted (timed only): service {counted[0]:,}, HTTP {counted[1]:,}, "
+        f"pgbench {counted[2]:,}"
+    )
+    s, p = service.get(TARGET_CONCURRENCY), plain_sql.get(TARGET_CONCURRENCY)
+    goal = f"service ≥ {TARGET_SHARE:g} × pgbench at concurrency {TARGET_CONCURRENCY}"
+    if s is None or p is None or not p.per_second:
+        print(f"Target ({goal}): not measured")
+    else:
+        share = s.per_second / p.per_second
+        verdict = "met" if share >= TARGET_SHARE else "MISSED"
+        print(f"Target ({goal}): {verdict} ({share:.2f})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

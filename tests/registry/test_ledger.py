@@ -1,0 +1,361 @@
+"""Transfers, retirements, cancellations and freezes, through the services and the API."""
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from core.audit import verify_chain
+from core.errors import AccessDenied, Conflict
+from registry.models import CreditBlock, HoldingAccount, Movement, Retirement
+from registry.services import idempotency, ledger
+from registry.services.issuance import default_account
+from tests.conftest import client_for, make_organization, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def holdings(lifecycle, parties):
+    """The company holds an issuance, one block per vintage (2024 and 2025); a buyer has an
+    account of its own."""
+    report = lifecycle.report("issued")
+    buyer = make_user(make_organization("proponent", name="Buyer Co."), username="buyer")
+    buyer_account = ledger.open_account(
+        actor=parties["operator"], organization=buyer.organization, name="Buyer main"
+    )
+    blocks = list(CreditBlock.objects.filter(issuance__report=report).order_by("first"))
+    return {
+        "company": parties["proponent"],
+        "buyer": buyer,
+        "account": default_account(parties["proponent"].organization),
+        "buyer_account": buyer_account,
+        "block": blocks[0],
+        "blocks": blocks,
+    }
+
+
+def post(user, url: str, body: dict, key: str | None = None):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client_for(user).post(url, body, format="json", **headers)
+
+
+# --- Transfers --------------------------------------------------------------------------------
+
+
+def test_partial_transfer_splits_block_and_the_holder_keeps_the_lower_serials(holdings):
+    block = holdings["block"]
+    first, last, quantity = block.first, block.last, block.quantity
+
+    response = post(
+        holdings["company"],
+        "/api/v1/transfers/",
+        {"block": block.pk, "quantity": 1000, "to_account": holdings["buyer_account"].pk},
+    )
+
+    assert response.status_code == 201, response.json()
+    block.refresh_from_db()
+    moved = CreditBlock.objects.get(pk=response.json()["block"])
+    assert (block.first, block.last, block.quantity) == (first, last - 1000, quantity - 1000)
+    assert (moved.first, moved.last, moved.quantity) == (last - 999, last, 1000)
+    assert moved.account == holdings["buyer_account"]
+    assert response.json()["serial"] == moved.serial
+    assert verify_chain().ok
+
+
+def test_whole_transfer_moves_the_block_itself(holdings):
+    block = holdings["block"]
+
+    response = post(
+        holdings["company"],
+        "/api/v1/transfers/",
+        {"block": block.pk, "quantity": block.quantity, "to_account": holdings["buyer_account"].pk},
+    )
+
+    assert response.status_code == 201
+    block.refresh_from_db()
+    assert response.json()["block"] == block.pk
+    assert block.account == holdings["buyer_account"]
+    assert CreditBlock.objects.filter(issuance_id=block.issuance_id).count() == 2
+
+
+def test_moving_more_than_held_is_a_409(holdings):
+    block = holdings["block"]
+
+    response = post(
+        holdings["company"],
+        "/api/v1/retirements/",
+        {
+            "block": block.pk,
+            "quantity": block.quantity + 1,
+            "beneficiary": "X",
+            "purpose": "public_good",
+        },
+    )
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": ledger.NOT_ENOUGH.format(
+            serial=block.serial, held=block.quantity, asked=block.quantity + 1
+        )
+    }
+    assert not Retirement.objects.exists()
+
+
+def test_a_frozen_block_does_not_move(holdings, parties):
+    block = holdings["block"]
+    frozen = post(parties["regulator"], f"/api/v1/credit-blocks/{block.pk}/freeze/", {})
+
+    response = post(
+        holdings["company"],
+        "/api/v1/transfers/",
+        {"block": block.pk, "quantity": 1, "to_account": holdings["buyer_account"].pk},
+    )
+
+    assert frozen.status_code == 200
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": ledger.NOT_ACTIVE.format(serial=block.serial, status="frozen")
+    }
+    assert (
+        post(parties["regulator"], f"/api/v1/credit-blocks/{block.pk}/unfreeze/", {}).status_code
+        == 200
+    )
+    block.refresh_from_db()
+    assert block.status == "active"
+
+
+def test_retired_credits_never_move_again(holdings, parties):
+    certificate = ledger.retire_credits(
+        actor=holdings["company"],
+        block=holdings["block"],
+        quantity=10,
+        beneficiary="X",
+        purpose="corporate_neutrality",
+    )
+
+    with pytest.raises(Conflict) as error:
+        ledger.cancel_credits(actor=parties["operator"], block=certificate.block)
+    api = post(
+        holdings["company"],
+        "/api/v1/transfers/",
+        {"block": certificate.block.pk, "quantity": 1, "to_account": holdings["buyer_account"].pk},
+    )
+
+    assert error.value.message == ledger.NOT_ACTIVE.format(
+        serial=certificate.block.serial, status="retired"
+    )
+    # The retirement account is not the company's: the retired block is out of its reach.
+    assert api.status_code == 400
+    assert "block" in api.json()
+
+
+def test_transfers_go_to_existing_holding_accounts_only(holdings):
+    retirement = ledger.system_account(HoldingAccount.Kind.RETIREMENT)
+    body = {"block": holdings["block"].pk, "quantity": 1}
+
+    missing = post(holdings["company"], "/api/v1/transfers/", {**body, "to_account": 999999})
+    system = post(holdings["company"], "/api/v1/transfers/", {**body, "to_account": retirement.pk})
+    same = post(
+        holdings["company"], "/api/v1/transfers/", {**body, "to_account": holdings["account"].pk}
+    )
+
+    assert missing.status_code == 400
+    assert missing.json() == {"to_account": ['Invalid pk "999999" - object does not exist.']}
+    assert system.status_code == 400
+    assert system.json() == {"to_account": [ledger.SYSTEM_TARGET]}
+    assert same.json() == {"to_account": [ledger.SAME_ACCOUNT]}
+    assert Movement.objects.filter(kind="transfer").count() == 0
+
+
+@pytest.mark.parametrize("role", ["buyer", "verifier", "regulator", "operator"])
+def test_only_the_holder_moves_credits(role, holdings, parties):
+    user = holdings["buyer"] if role == "buyer" else parties[role]
+
+    response = post(
+        user,
+        "/api/v1/transfers/",
+        {"block": holdings["block"].pk, "quantity": 1, "to_account": holdings["buyer_account"].pk},
+    )
+
+    # Operators and regulators see the block but may not move it; others cannot see it.
+    assert response.status_code == (403 if role in ("regulator", "operator") else 400)
+    assert Movement.objects.filter(kind="transfer").count() == 0
+
+
+def test_a_frozen_account_moves_nothing_in_or_out(holdings, parties):
+    url = f"/api/v1/accounts/{holdings['buyer_account'].pk}"
+    assert post(parties["operator"], f"{url}/freeze/", {"note": "court order"}).status_code == 200
+    body = {
+        "block": holdings["block"].pk,
+        "quantity": 5,
+        "to_account": holdings["buyer_account"].pk,
+    }
+
+    refused = post(holdings["company"], "/api/v1/transfers/", body)
+    post(parties["operator"], f"{url}/unfreeze/", {})
+    accepted = post(holdings["company"], "/api/v1/transfers/", body)
+
+    assert refused.status_code == 409
+    assert refused.json() == {"detail": ledger.ACCOUNT_FROZEN.format(account="Buyer main")}
+    assert accepted.status_code == 201
+
+
+@pytest.mark.parametrize("role", ["proponent", "verifier", "buyer"])
+def test_companies_and_verifiers_cannot_freeze(role, holdings, parties):
+    user = holdings["buyer"] if role == "buyer" else parties[role]
+    account = holdings["buyer_account"]
+
+    response = post(user, f"/api/v1/accounts/{account.pk}/freeze/", {})
+
+    assert response.status_code in {403, 404}
+    account.refresh_from_db()
+    assert not account.frozen
+
+
+def test_operators_cancel_credits_and_nobody_else(holdings, parties):
+    block = holdings["block"]
+    url = f"/api/v1/credit-blocks/{block.pk}/cancel/"
+
+    refused = [
+        post(parties[r], url, {"quantity": 5}).status_code for r in ("regulator", "proponent")
+    ]
+    cancelled = post(parties["operator"], url, {"quantity": 5, "note": "double counted"})
+
+    assert refused == [403, 403]
+    assert cancelled.status_code == 201
+    assert CreditBlock.objects.get(pk=cancelled.json()["block"]).status == "cancelled"
+    with pytest.raises(AccessDenied):
+        ledger.cancel_credits(actor=holdings["company"], block=block)
+
+
+# --- Idempotency --------------------------------------------------------------------------------
+
+
+def test_a_replay_returns_the_first_answer_and_moves_nothing(holdings):
+    body = {
+        "block": holdings["block"].pk,
+        "quantity": 7,
+        "to_account": holdings["buyer_account"].pk,
+    }
+
+    first = post(holdings["company"], "/api/v1/transfers/", body, key="order-42")
+    again = post(holdings["company"], "/api/v1/transfers/", body, key="order-42")
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert Movement.objects.filter(kind="transfer").count() == 1
+
+
+def test_a_key_reused_with_another_body_is_refused(holdings):
+    body = {
+        "block": holdings["block"].pk,
+        "quantity": 7,
+        "to_account": holdings["buyer_account"].pk,
+    }
+    post(holdings["company"], "/api/v1/transfers/", body, key="order-43")
+
+    response = post(
+        holdings["company"], "/api/v1/transfers/", {**body, "quantity": 8}, key="order-43"
+    )
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": idempotency.KEY_REUSED}
+    assert Movement.objects.filter(kind="transfer").count() == 1
+
+
+def test_retirement_replays_return_the_same_certificate(holdings):
+    body = {
+        "block": holdings["block"].pk,
+        "quantity": 3,
+        "beneficiary": "Expo 2026",
+        "purpose": "event_neutrality",
+    }
+
+    first = post(holdings["company"], "/api/v1/retirements/", body, key="retire-1")
+    again = post(holdings["company"], "/api/v1/retirements/", body, key="retire-1")
+
+    assert again.json() == first.json()
+    assert Retirement.objects.count() == 1
+
+
+def test_keys_belong_to_their_user(holdings, parties):
+    body = {
+        "block": holdings["block"].pk,
+        "quantity": 1,
+        "to_account": holdings["buyer_account"].pk,
+    }
+    colleague = make_user(holdings["company"].organization, username="colleague")
+
+    post(holdings["company"], "/api/v1/transfers/", body, key="shared-key")
+    second = post(colleague, "/api/v1/transfers/", body, key="shared-key")
+
+    assert second.status_code == 201
+    assert Movement.objects.filter(kind="transfer").count() == 2
+
+
+# --- Queries and certificates -------------------------------------------------------------------
+
+
+def test_accounts_show_balances_by_project_and_vintage(holdings):
+    response = client_for(holdings["company"]).get("/api/v1/accounts/")
+
+    [account] = response.json()["results"]
+    assert account["balances"] == [
+        {"project": b.project_id, "vintage": b.vintage, "active": b.quantity, "frozen": 0}
+        for b in holdings["blocks"]
+    ]
+
+
+def test_a_serial_finds_its_block_and_the_whole_history(holdings):
+    block = holdings["block"]
+    ledger.transfer_credits(
+        actor=holdings["company"], block=block, quantity=100, to_account=holdings["buyer_account"]
+    )
+    moved = CreditBlock.objects.get(account=holdings["buyer_account"])
+    buyer = client_for(holdings["buyer"])
+
+    found = buyer.get("/api/v1/credit-blocks/", {"serial": str(moved.last)}).json()["results"]
+    by_serial = buyer.get("/api/v1/credit-blocks/", {"serial": moved.serial}).json()["results"]
+    history = buyer.get(f"/api/v1/credit-blocks/{moved.pk}/history/").json()
+
+    assert [b["id"] for b in found] == [b["id"] for b in by_serial] == [moved.pk]
+    assert [h["kind"] for h in history] == ["issuance", "transfer"]
+    assert history[1]["to_account"] == holdings["buyer_account"].pk
+
+
+def test_retirement_certificates_are_public(holdings):
+    certificate = ledger.retire_credits(
+        actor=holdings["company"],
+        block=holdings["block"],
+        quantity=250,
+        beneficiary="Expo 2026",
+        purpose="event_neutrality",
+    )
+
+    response = client_for(None).get(f"/api/v1/retirements/{certificate.pk}/")
+
+    body = response.json()
+    assert response.status_code == 200
+    assert (body["quantity"], body["beneficiary"], body["purpose"], body["vintage"]) == (
+        250,
+        "Expo 2026",
+        "event_neutrality",
+        2024,
+    )
+    assert body["serial"] == certificate.block.serial
+    assert body["last"] == holdings["block"].last
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL exclusion constraint")
+def test_postgresql_refuses_an_overlapping_block_written_around_the_services(holdings):
+    block = holdings["block"]
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CreditBlock.objects.create(
+            issuance_id=block.issuance_id,
+            project_id=block.project_id,
+            vintage=block.vintage,
+            first=block.last,
+            last=block.last + 10,
+            quantity=11,
+            account=holdings["buyer_account"],
+        )
