@@ -3,8 +3,8 @@ same transfer in plain SQL with pgbench as the machine's ceiling.
 
 Run by hand from the repository root:
 
-    .venv/bin/python bench/ledger.py [--concurrency N [N ...]] [--seconds S] [--workers N]
-                                     [--profile N] [--server URL] [--pgbench PATH]
+    .venv/bin/python bench/ledger.py [--concurrency N [N ...]] [--seconds S] [--warmup S]
+                                     [--workers N] [--profile N] [--server URL] [--pgbench PATH]
 
 It makes a throwaway PostgreSQL database (`bench_ledger_<pid>_<hex>` on 127.0.0.1:5432 as user
 postgres), migrates it and loads the methodology library with the real commands. This process
@@ -53,7 +53,8 @@ The target is that the service layer reaches at least a quarter of the pgbench r
 concurrency 8. `--profile N` then profiles N more in-process transfers from one thread
 (cProfile, sorted by cumulative time). Everything the script made (server, database, pgbench
 script) is removed at the end, also when it fails. With the defaults (8 s per measurement) it
-takes about two minutes on two cores.
+takes about two minutes on two cores. Run it on an otherwise idle machine: all three compete for
+the same cores, and another process's load moves the ratios.
 """
 
 import argparse
@@ -475,13 +476,18 @@ def concurrently(
     threads = [threading.Thread(target=worker, args=(index,)) for index in range(clients)]
     for thread in threads:
         thread.start()
-    with suppress(threading.BrokenBarrierError):
-        ready.wait()
     started = time.perf_counter()
-    stop.wait(seconds)
-    stop.set()
-    for thread in threads:
-        thread.join()
+    try:
+        with suppress(threading.BrokenBarrierError):
+            ready.wait()
+        started = time.perf_counter()
+        stop.wait(seconds)
+    finally:
+        # Also on Ctrl-C: no thread is left waiting or transferring.
+        stop.set()
+        ready.abort()
+        for thread in threads:
+            thread.join()
     return Rate(sum(done), clients, time.perf_counter() - started), problems
 
 
