@@ -62,7 +62,7 @@ def entry_hash(fields: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def record_event(
     *,
     actor: Any,

@@ -143,7 +143,8 @@ class CreditBlock(TimeStampedModel):
     @property
     def serial(self) -> str:
         """CCER-<project>-<vintage>-<first>-<last>: readable and unique."""
-        return f"CCER-{self.project.reference}-{self.vintage}-{self.first}-{self.last}"
+        project = Project.reference_of(self.project_id)
+        return f"CCER-{project}-{self.vintage}-{self.first}-{self.last}"
 
 
 class Movement(models.Model):

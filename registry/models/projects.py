@@ -101,7 +101,11 @@ class Project(TimeStampedModel):
     @property
     def reference(self) -> str:
         """The project number a person quotes."""
-        return f"P{self.pk:06d}"
+        return self.reference_of(self.pk)
+
+    @staticmethod
+    def reference_of(pk: int) -> str:
+        return f"P{pk:06d}"
 
 
 class MonitoringReportStatus(models.TextChoices):

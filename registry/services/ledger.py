@@ -58,14 +58,16 @@ def _locked(block: CreditBlock, *other_accounts: HoldingAccount) -> tuple[Credit
     return locked, accounts
 
 
-def _split(block: CreditBlock, quantity: int, **moved: Any) -> CreditBlock:
-    """The upper `quantity` credits of `block` with the fields `moved` (account, status): the
+def _split(
+    block: CreditBlock, quantity: int, account: HoldingAccount, status: str | None = None
+) -> CreditBlock:
+    """The upper `quantity` credits of `block`, now in `account` (and `status`, if given): the
     whole block if all of it moves, else a new block, the holder keeping the lower serials.
     Caller holds the block lock and has checked the quantity."""
+    status = status or block.status
     if quantity == block.quantity:
-        for field, value in moved.items():
-            setattr(block, field, value)
-        block.save(update_fields=list(moved))
+        block.account, block.status = account, status
+        block.save(update_fields=["account", "status"])
         return block
     moved_first = block.last - quantity + 1
     # Shrink first: on PostgreSQL the exclusion constraint would refuse an overlap.
@@ -79,12 +81,14 @@ def _split(block: CreditBlock, quantity: int, **moved: Any) -> CreditBlock:
         first=moved_first,
         last=block.last,
         quantity=quantity,
-        **{"account": block.account, "status": block.status, **moved},
+        account=account,
+        status=status,
     )
 
 
-def _check_movable(actor: User, block: CreditBlock, quantity: int) -> None:
-    if not rules.holds(actor, block.account):
+def _check_movable(actor: User, block: CreditBlock, account: HoldingAccount, quantity: int) -> None:
+    """Caller holds the locks; `account` is the block's, as locked."""
+    if not rules.holds(actor, account):
         raise AccessDenied()
     if block.status != CreditBlock.Status.ACTIVE:
         raise Conflict(NOT_ACTIVE.format(serial=block.serial, status=block.status))
@@ -140,9 +144,9 @@ def transfer_credits(
     if to_account.pk == block.account_id:
         raise InvalidInput({"to_account": SAME_ACCOUNT})
     block, accounts = _locked(block, to_account)
-    _check_movable(actor, block, quantity)
+    _check_movable(actor, block, accounts[block.account_id], quantity)
     source = accounts[block.account_id]
-    moved = _split(block, quantity, account=accounts[to_account.pk])
+    moved = _split(block, quantity, accounts[to_account.pk])
     return _record(
         Movement.Kind.TRANSFER,
         actor=actor,
@@ -167,7 +171,7 @@ def retire_credits(
     to the retirement account, never to move again, and a public certificate names them."""
     retirement_account = system_account(HoldingAccount.Kind.RETIREMENT)
     block, accounts = _locked(block, retirement_account)
-    _check_movable(actor, block, quantity)
+    _check_movable(actor, block, accounts[block.account_id], quantity)
     source = accounts[block.account_id]
     retired = _split(block, quantity, account=retirement_account, status=CreditBlock.Status.RETIRED)
     certificate = Retirement.objects.create(
@@ -212,9 +216,7 @@ def cancel_credits(
         raise Conflict(
             NOT_ENOUGH.format(serial=locked.serial, held=locked.quantity, asked=quantity)
         )
-    cancelled = _split(
-        locked, quantity, account=cancellation_account, status=CreditBlock.Status.CANCELLED
-    )
+    cancelled = _split(locked, quantity, cancellation_account, CreditBlock.Status.CANCELLED)
     return _record(
         Movement.Kind.CANCELLATION,
         actor=actor,
