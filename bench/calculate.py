@@ -24,23 +24,26 @@ import http.client
 import json
 import os
 import secrets
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from io import StringIO
-from pathlib import Path
-from typing import IO
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
+from harness import (
+    POSTGRES_SERVER,
+    Server,
+    django_on,
+    engine_name,
+    free_port,
+    gunicorn,
+    http_request,
+    percentile,
+    throwaway_database,
+    wait_until_healthy,
+)
 
 # A year of monthly readings: 1,000,000 MWh supplied and 5,000 MWh taken from the grid.
 EXPORT = ["98000", "91500", "88250.5", "80000", "72000", "70400"]
@@ -73,20 +76,7 @@ class Timing:
 
     def percentile(self, share: float) -> float:
         """The latency below which `share` of the calls fell, in milliseconds."""
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
-
-
-@dataclass
-class Server:
-    """A gunicorn process and the file its log goes to."""
-
-    process: subprocess.Popen
-    log: IO[bytes]
-
-    def log_tail(self, characters: int = 3000) -> str:
-        self.log.seek(0)
-        return self.log.read().decode(errors="replace")[-characters:]
+        return percentile(self.latencies, share) * 1000
 
 
 def main() -> int:
@@ -99,21 +89,15 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     options = parser.parse_args()
 
-    with throwaway_database(sqlite=options.sqlite, server=options.server) as database_url:
-        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    name = f"registry_bench_{os.getpid()}"
+    with throwaway_database(name, server=options.server, sqlite=options.sqlite) as database_url:
         # The test settings only default DATABASE_URL, so this one wins.
-        os.environ["DATABASE_URL"] = database_url
-        sys.path.insert(0, str(BASE_DIR))
-        import django
-
-        django.setup()
-        try:
+        environment = {
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": database_url,
+        }
+        with django_on(environment):
             return run(options, database_url)
-        finally:
-            from django.db import connections
-
-            # The database is dropped next: this process must hold no connection to it.
-            connections.close_all()
 
 
 def run(options: argparse.Namespace, database_url: str) -> int:
@@ -128,13 +112,8 @@ def run(options: argparse.Namespace, database_url: str) -> int:
     setup_seconds = time.perf_counter() - started
     methodology = Methodology.objects.get(code="CCER-01-002", status="published")
     key = api_token()
-    if connection.vendor == "postgresql":
-        version = connection.pg_version  # as the server reports it: 150020 is 15.20
-        engine_name = f"PostgreSQL {version // 10000}.{version % 10000}"
-    else:
-        engine_name = f"SQLite {connection.Database.sqlite_version}"
     print(
-        f"{methodology.identifier}, {len(EXPORT)} monthly readings; {engine_name}; "
+        f"{methodology.identifier}, {len(EXPORT)} monthly readings; {engine_name()}; "
         f"migrated and loaded in {setup_seconds:.1f} s",
         flush=True,
     )
@@ -153,32 +132,6 @@ def run(options: argparse.Namespace, database_url: str) -> int:
         print(f"\nHTTP API: {problem}", file=sys.stderr)
         return 1
     return 0
-
-
-@contextmanager
-def throwaway_database(*, sqlite: bool, server: str) -> Iterator[str]:
-    """The URL of a new, empty database, removed again on the way out."""
-    if sqlite:
-        directory = tempfile.mkdtemp(prefix="registry-bench-")
-        try:
-            yield f"sqlite:///{directory}/bench.sqlite3"
-        finally:
-            shutil.rmtree(directory, ignore_errors=True)
-        return
-    import psycopg
-    from psycopg import sql
-
-    name = f"registry_bench_{os.getpid()}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield f"{server}/{name}"
-    finally:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            # FORCE: a gunicorn worker killed mid-request may leave a session behind.
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
 
 
 def api_token() -> str:
@@ -274,7 +227,7 @@ def exercise(
         return None, problem
     # Untimed: each worker builds its unit registry and database connection on first use.
     for _ in range(4 * options.workers):
-        status, answer = post(port, path, body, headers)
+        status, answer = http_request(port, "POST", path, body, headers)
         if status != 200:
             return None, f"POST {path} answered {status}: {answer[:500]!r}"
         value = json.loads(answer)["result"]["value"]
@@ -329,80 +282,6 @@ def load(
     elif wrong:
         problem = f"{len(wrong)} wrong results, such as {wrong[0]}"
     return timing, problem
-
-
-@contextmanager
-def gunicorn(port: int, database_url: str, workers: int) -> Iterator[Server]:
-    """The registry served by gunicorn with production settings on 127.0.0.1:`port`."""
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": database_url,
-    }
-    executable = Path(sys.executable).parent / "gunicorn"
-    command = [
-        str(executable if executable.exists() else "gunicorn"),
-        "config.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-    ]
-    # The log goes to a file, shown only when something fails, so it never cuts into the table.
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            command, cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            yield Server(process, log)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def wait_until_healthy(port: int, server: Server, timeout: float = 30) -> str | None:
-    """None once /healthz answers 200; otherwise what went wrong."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            return f"gunicorn exited with {server.process.returncode}"
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz")
-            status = connection.getresponse().status
-            connection.close()
-            if status == 200:
-                return None
-        except OSError:
-            pass
-        time.sleep(0.2)
-    return f"gunicorn did not answer /healthz within {timeout:.0f} s"
-
-
-def post(port: int, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("POST", path, body=body, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def print_table(timings: list[Timing]) -> None:

@@ -66,24 +66,31 @@ import pstats
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from io import StringIO
-from pathlib import Path
-from typing import IO
 from urllib.parse import unquote, urlsplit
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
+from harness import (
+    POSTGRES_SERVER,
+    django_on,
+    engine_name,
+    free_port,
+    gunicorn,
+    http_request,
+    production_environment,
+    throwaway_database,
+    wait_until_healthy,
+)
+
 TRANSFERS_PATH = "/api/v1/transfers/"
 TARGET_SHARE = 0.25  # service layer / pgbench at TARGET_CONCURRENCY
 TARGET_CONCURRENCY = 8
@@ -204,18 +211,6 @@ class Rate:
         return self.transfers / self.seconds if self.seconds else 0.0
 
 
-@dataclass
-class Server:
-    """A gunicorn process and the file its log goes to."""
-
-    process: subprocess.Popen
-    log: IO[bytes]
-
-    def log_tail(self, characters: int = 3000) -> str:
-        self.log.seek(0)
-        return self.log.read().decode(errors="replace")[-characters:]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--server", default=POSTGRES_SERVER, help="PostgreSQL server URL")
@@ -243,50 +238,14 @@ def main() -> int:
     options.concurrency = sorted(set(options.concurrency))
     options.workers = options.workers or max(options.concurrency)
 
-    with throwaway_database(options.server) as (database_url, database_name):
+    database_name = f"bench_ledger_{os.getpid()}_{secrets.token_hex(4)}"
+    with (
+        throwaway_database(database_name, server=options.server) as database_url,
         # Production settings here too: the users' passwords must be hashed with a hasher the
         # server knows (the test settings use MD5, which production does not accept).
-        os.environ.update(production_environment(database_url))
-        sys.path.insert(0, str(BASE_DIR))
-        import django
-
-        django.setup()
-        try:
-            return run(options, database_url, database_name)
-        finally:
-            from django.db import connections
-
-            # The database is dropped next: this process must hold no connection to it.
-            connections.close_all()
-
-
-def production_environment(database_url: str) -> dict[str, str]:
-    return {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": database_url,
-    }
-
-
-@contextmanager
-def throwaway_database(server: str) -> Iterator[tuple[str, str]]:
-    """The URL and name of a new, empty database, dropped again on the way out."""
-    import psycopg
-    from psycopg import sql
-
-    name = f"bench_ledger_{os.getpid()}_{secrets.token_hex(4)}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield f"{server}/{name}", name
-    finally:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            # FORCE: a gunicorn worker or pgbench client killed mid-transfer may leave a session.
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+        django_on(production_environment(database_url)),
+    ):
+        return run(options, database_url, database_name)
 
 
 def run(options: argparse.Namespace, database_url: str, database_name: str) -> int:
@@ -299,9 +258,8 @@ def run(options: argparse.Namespace, database_url: str, database_name: str) -> i
     migrated = time.perf_counter() - started
     started = time.perf_counter()
     ledger = prepare_ledger(max(options.concurrency))
-    version = connection.pg_version  # as the server reports it: 150020 is 15.20
     print(
-        f"PostgreSQL {version // 10000}.{version % 10000}; migrated and loaded the library in "
+        f"{engine_name()}; migrated and loaded the library in "
         f"{migrated:.1f} s; {len(ledger.holders)} companies with {ISSUED:,} credits each "
         f"issued through the services in {time.perf_counter() - started:.1f} s",
         flush=True,
@@ -669,78 +627,11 @@ def http_rate(port: int, ledger: Ledger, tokens: list[str], clients: int, second
 
 def token(port: int, holder: Holder) -> str:
     body = json.dumps({"username": holder.username, "password": holder.password}).encode()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request(
-            "POST",
-            "/api/v1/auth/token/",
-            body=body,
-            headers={"Content-Type": "application/json", "Accept": "application/json"},
-        )
-        response = connection.getresponse()
-        answer = response.read()
-    finally:
-        connection.close()
-    if response.status != 200:
-        raise Failure(f"no token for {holder.username}: {response.status} {answer[:500]!r}")
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    status, answer = http_request(port, "POST", "/api/v1/auth/token/", body, headers)
+    if status != 200:
+        raise Failure(f"no token for {holder.username}: {status} {answer[:500]!r}")
     return json.loads(answer)["token"]
-
-
-@contextmanager
-def gunicorn(port: int, database_url: str, workers: int) -> Iterator[Server]:
-    """The registry served by gunicorn with production settings on 127.0.0.1:`port`."""
-    environment = {**os.environ, **production_environment(database_url)}
-    executable = Path(sys.executable).parent / "gunicorn"
-    command = [
-        str(executable if executable.exists() else "gunicorn"),
-        "config.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-    ]
-    # The log goes to a file, shown only when something fails, so it never cuts into the table.
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            command, cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            yield Server(process, log)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def wait_until_healthy(port: int, server: Server, timeout: float = 30) -> str | None:
-    """None once /healthz answers 200; otherwise what went wrong."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            return f"gunicorn exited with {server.process.returncode}"
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz")
-            status = connection.getresponse().status
-            connection.close()
-            if status == 200:
-                return None
-        except OSError:
-            pass
-        time.sleep(0.2)
-    return f"gunicorn did not answer /healthz within {timeout:.0f} s"
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # --- The same transfer in plain SQL, with pgbench -----------------------------------------------

@@ -30,28 +30,32 @@ the end, also when it fails. With the defaults it takes a minute or two on two c
 """
 
 import argparse
-import http.client
 import json
 import os
 import secrets
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from io import StringIO
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
+from harness import (
+    POSTGRES_SERVER,
+    django_on,
+    engine_name,
+    free_port,
+    gunicorn,
+    http_request,
+    percentile,
+    production_environment,
+    throwaway_database,
+    wait_until_healthy,
+)
+
 DEMO_PASSWORD = "carbon-demo-2026"  # load_demo's, published in the README
 
 # The project design and a year of monthly readings, as in tests/registry/conftest.py:
@@ -95,11 +99,6 @@ class Failure(Exception):
     """A request or a result was not what the lifecycle expects."""
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def mean(values: list[float]) -> float:
     return sum(values) / len(values)
 
@@ -139,18 +138,6 @@ class LargeIssuance:
     blocks: list[tuple[int, int]]  # (vintage, quantity) of each block
 
 
-@dataclass
-class Server:
-    """A gunicorn process and the file its log goes to."""
-
-    process: subprocess.Popen
-    log: IO[bytes]
-
-    def log_tail(self, characters: int = 3000) -> str:
-        self.log.seek(0)
-        return self.log.read().decode(errors="replace")[-characters:]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sqlite", action="store_true", help="a SQLite file, not PostgreSQL")
@@ -167,31 +154,14 @@ def main() -> int:
     if options.lifecycles < 1 or options.reports < 1 or min(options.concurrency) < 1:
         parser.error("--lifecycles, --reports and --concurrency must be at least 1")
 
-    with throwaway_database(sqlite=options.sqlite, server=options.server) as database_url:
+    name = f"bench_lifecycle_{os.getpid()}_{secrets.token_hex(4)}"
+    with (
+        throwaway_database(name, server=options.server, sqlite=options.sqlite) as database_url,
         # Production settings here too: the demo users' passwords must be hashed with a hasher
         # the server knows (the test settings use MD5, which production does not accept).
-        os.environ.update(production_environment(database_url))
-        sys.path.insert(0, str(BASE_DIR))
-        import django
-
-        django.setup()
-        try:
-            return run(options, database_url)
-        finally:
-            from django.db import connections
-
-            # The database is dropped next: this process must hold no connection to it.
-            connections.close_all()
-
-
-def production_environment(database_url: str) -> dict[str, str]:
-    return {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": database_url,
-    }
+        django_on(production_environment(database_url)),
+    ):
+        return run(options, database_url)
 
 
 def run(options: argparse.Namespace, database_url: str) -> int:
@@ -208,13 +178,8 @@ def run(options: argparse.Namespace, database_url: str) -> int:
     setup_seconds = time.perf_counter() - started
     methodology = Methodology.objects.get(code="CCER-01-002", status="published")
     users = {u.username: u for u in User.objects.select_related("organization")}
-    if connection.vendor == "postgresql":
-        version = connection.pg_version  # as the server reports it: 150020 is 15.20
-        engine_name = f"PostgreSQL {version // 10000}.{version % 10000}"
-    else:
-        engine_name = f"SQLite {connection.Database.sqlite_version}"
     print(
-        f"{methodology.identifier}, period {PERIOD_START} to {PERIOD_END}; {engine_name}; "
+        f"{methodology.identifier}, period {PERIOD_START} to {PERIOD_END}; {engine_name()}; "
         f"migrated and loaded library and demo in {setup_seconds:.1f} s",
         flush=True,
     )
@@ -240,32 +205,6 @@ def run(options: argparse.Namespace, database_url: str) -> int:
     return 0
 
 
-@contextmanager
-def throwaway_database(*, sqlite: bool, server: str) -> Iterator[str]:
-    """The URL of a new, empty database, removed again on the way out."""
-    if sqlite:
-        directory = tempfile.mkdtemp(prefix="registry-bench-")
-        try:
-            yield f"sqlite:///{directory}/bench.sqlite3"
-        finally:
-            shutil.rmtree(directory, ignore_errors=True)
-        return
-    import psycopg
-    from psycopg import sql
-
-    name = f"bench_lifecycle_{os.getpid()}_{secrets.token_hex(4)}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield f"{server}/{name}"
-    finally:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            # FORCE: a gunicorn worker killed mid-request may leave a session behind.
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-
-
 # --- The lifecycle through the HTTP API ---------------------------------------------------------
 
 
@@ -275,7 +214,9 @@ def over_http(
     """Time `options.lifecycles` lifecycles under gunicorn; (timings, problem or None)."""
     timings = LifecycleTimings()
     port = free_port()
-    with gunicorn(port, database_url, options.workers) as server:
+    # No publicity wait on this server, so a lifecycle runs in one go.
+    no_publicity = {"PROJECT_PUBLICITY_WORKING_DAYS": "0", "CLAIM_PUBLICITY_WORKING_DAYS": "0"}
+    with gunicorn(port, database_url, options.workers, no_publicity) as server:
         try:
             problem = wait_until_healthy(port, server)
             if problem:
@@ -381,7 +322,7 @@ def token(port: int, username: str) -> str:
 def request(
     port: int, method: str, path: str, body: dict[str, Any] | None, key: str | None
 ) -> tuple[int, bytes]:
-    """One request on its own connection (gunicorn's sync workers close it after answering)."""
+    """One request with `body` as JSON, as the user whose token is `key` (None: anonymous)."""
     headers = {"Accept": "application/json"}
     if key is not None:
         headers["Authorization"] = f"Token {key}"
@@ -389,76 +330,7 @@ def request(
     if body is not None:
         payload = json.dumps(body).encode()
         headers["Content-Type"] = "application/json"
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request(method, path, body=payload, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
-@contextmanager
-def gunicorn(port: int, database_url: str, workers: int) -> Iterator[Server]:
-    """The registry served by gunicorn with production settings on 127.0.0.1:`port`, with no
-    publicity wait so a lifecycle runs in one go."""
-    environment = {
-        **os.environ,
-        **production_environment(database_url),
-        "PROJECT_PUBLICITY_WORKING_DAYS": "0",
-        "CLAIM_PUBLICITY_WORKING_DAYS": "0",
-    }
-    executable = Path(sys.executable).parent / "gunicorn"
-    command = [
-        str(executable if executable.exists() else "gunicorn"),
-        "config.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-    ]
-    # The log goes to a file, shown only when something fails, so it never cuts into the table.
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            command, cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            yield Server(process, log)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def wait_until_healthy(port: int, server: Server, timeout: float = 30) -> str | None:
-    """None once /healthz answers 200; otherwise what went wrong."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            return f"gunicorn exited with {server.process.returncode}"
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz")
-            status = connection.getresponse().status
-            connection.close()
-            if status == 200:
-                return None
-        except OSError:
-            pass
-        time.sleep(0.2)
-    return f"gunicorn did not answer /healthz within {timeout:.0f} s"
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return http_request(port, method, path, payload, headers)
 
 
 # --- Issuance through the service layer ---------------------------------------------------------

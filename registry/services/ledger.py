@@ -141,10 +141,10 @@ def transfer_credits(
     """Move `quantity` credits of an active block to another holding account."""
     if to_account.kind != HoldingAccount.Kind.HOLDING:
         raise InvalidInput({"to_account": SYSTEM_TARGET})
-    if to_account.pk == block.account_id:
-        raise InvalidInput({"to_account": SAME_ACCOUNT})
     block, accounts = _locked(block, to_account)
     _check_movable(actor, block, accounts[block.account_id], quantity)
+    if to_account.pk == block.account_id:
+        raise InvalidInput({"to_account": SAME_ACCOUNT})
     source = accounts[block.account_id]
     moved = _split(block, quantity, accounts[to_account.pk])
     return _record(

@@ -1,0 +1,194 @@
+"""The plumbing the benchmark scripts in this folder share.
+
+Each script (`calculate.py`, `lifecycle.py`, `ledger.py`) measures something different, but they
+all need the same scaffolding around it: a throwaway PostgreSQL database (or SQLite file) that is
+removed again even when the run fails, Django set up on it in this process, and the registry
+served by gunicorn with production settings on a free loopback port, waited on until healthy and
+stopped at the end, with its log kept aside for when something goes wrong. That scaffolding lives
+here so that a fix to it (a leaked database, a server left running) is made once.
+
+The scripts import it as `from harness import ...`: run as `.venv/bin/python bench/<script>.py`,
+a script's own folder is the first entry of `sys.path`.
+"""
+
+import http.client
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+# The repository root: Django's settings and gunicorn's `config.wsgi` are imported from there.
+BASE_DIR = Path(__file__).resolve().parent.parent
+POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
+
+
+@dataclass
+class Server:
+    """A gunicorn process and the file its log goes to."""
+
+    process: subprocess.Popen
+    log: IO[bytes]
+
+    def log_tail(self, characters: int = 3000) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-characters:]
+
+
+@contextmanager
+def throwaway_database(name: str, *, server: str, sqlite: bool = False) -> Iterator[str]:
+    """The URL of a new, empty database called `name` on `server` (or of a SQLite file in a new
+    directory, `name` unused), removed again on the way out."""
+    if sqlite:
+        directory = tempfile.mkdtemp(prefix="registry-bench-")
+        try:
+            yield f"sqlite:///{directory}/bench.sqlite3"
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+        return
+    # Imported here: a SQLite run should not need psycopg.
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            # FORCE: a gunicorn worker or pgbench client killed mid-request may leave a session
+            # behind, and a plain DROP would then fail and leave the database.
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def production_environment(database_url: str) -> dict[str, str]:
+    """The variables that make the production settings load, on `database_url`, served on
+    plain HTTP at 127.0.0.1 (no TLS in front of a benchmark server, so no SSL redirect)."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": database_url,
+    }
+
+
+@contextmanager
+def django_on(environment: Mapping[str, str]) -> Iterator[None]:
+    """Django set up in this process with `environment` added to `os.environ`; every database
+    connection closed on the way out."""
+    os.environ.update(environment)
+    # The apps and settings are imported from the repository root, not from bench/.
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
+    try:
+        yield
+    finally:
+        from django.db import connections
+
+        # The database is dropped next: this process must hold no connection to it.
+        connections.close_all()
+
+
+def engine_name() -> str:
+    """The database Django is connected to and its version, such as "PostgreSQL 15.20"."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        version = connection.pg_version  # as the server reports it: 150020 is 15.20
+        return f"PostgreSQL {version // 10000}.{version % 10000}"
+    return f"SQLite {connection.Database.sqlite_version}"
+
+
+@contextmanager
+def gunicorn(
+    port: int, database_url: str, workers: int, extra: Mapping[str, str] | None = None
+) -> Iterator[Server]:
+    """The registry served by gunicorn with production settings on 127.0.0.1:`port`, with
+    `extra` added to its environment."""
+    environment = {**os.environ, **production_environment(database_url), **(extra or {})}
+    # The venv's gunicorn when run with the venv's Python, whatever PATH says.
+    executable = Path(sys.executable).parent / "gunicorn"
+    command = [
+        str(executable if executable.exists() else "gunicorn"),
+        "config.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
+    # The log goes to a file, shown only when something fails, so it never cuts into the table.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            yield Server(process, log)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_until_healthy(port: int, server: Server, timeout: float = 30) -> str | None:
+    """None once /healthz answers 200; otherwise what went wrong."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        # A server that died (bad settings, port taken) will never answer: say so at once.
+        if server.process.poll() is not None:
+            return f"gunicorn exited with {server.process.returncode}"
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz")
+            status = connection.getresponse().status
+            connection.close()
+            if status == 200:
+                return None
+        except OSError:
+            pass  # not listening yet
+        time.sleep(0.2)
+    return f"gunicorn did not answer /healthz within {timeout:.0f} s"
+
+
+def http_request(
+    port: int, method: str, path: str, body: bytes | None, headers: Mapping[str, str]
+) -> tuple[int, bytes]:
+    """One request to 127.0.0.1:`port` on its own connection (gunicorn's sync workers close it
+    after answering anyway); the status and the body of the answer."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, path, body=body, headers=dict(headers))
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which `share` of `values` fall (the nearest rank, no interpolation)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
