@@ -138,8 +138,16 @@ class MonitoringReportSerializer(ReviewDeadlineMixin, serializers.ModelSerialize
         read_only_fields = fields
 
 
+@extend_schema_field(int)
+class VisibleProjectField(serializers.PrimaryKeyRelatedField):
+    """A project the caller may see: another company's draft is as unknown as a missing one."""
+
+    def get_queryset(self):
+        return selectors.projects_visible_to(self.context["request"].user)
+
+
 class MonitoringReportInputSerializer(serializers.Serializer):
-    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
+    project = VisibleProjectField()
     period_start = serializers.DateField()
     period_end = serializers.DateField()
     parameters = serializers.DictField(child=serializers.JSONField())

@@ -38,7 +38,7 @@ CanCreateProject = allowed_if(rules.can_create_project, "CanCreateProject")
 
 
 def _input(serializer_class, request: Request) -> dict:
-    data = serializer_class(data=request.data)
+    data = serializer_class(data=request.data, context={"request": request})
     data.is_valid(raise_exception=True)
     return data.validated_data
 

@@ -21,7 +21,7 @@ from registry.services.projects import (
     SECTOR_MISMATCH,
 )
 from registry.services.reports import OVERLAP, TOO_OLD, VALIDATOR_MAY_NOT_VERIFY
-from tests.conftest import make_organization, make_user
+from tests.conftest import client_for, make_organization, make_user
 from tests.registry.conftest import MONITORED, PERIOD, no_publicity_wait, project_fields
 
 pytestmark = pytest.mark.django_db
@@ -299,3 +299,23 @@ def test_overdue_reviews_are_listed(lifecycle, parties, clients):
     assert [p["id"] for p in response.json()["results"]] == [late.pk]
     assert response.json()["results"][0]["review_overdue"] is True
     assert Project.objects.get(pk=due.pk).review_due_on > date(2020, 1, 1)
+
+
+def test_a_report_on_a_project_the_caller_cannot_see_is_a_bad_field(lifecycle, parties):
+    hidden = lifecycle.project("draft")
+    stranger = make_user(make_organization("proponent"))
+
+    response = client_for(stranger).post(
+        "/api/v1/monitoring-reports/",
+        {
+            "project": hidden.pk,
+            "period_start": "2024-07-01",
+            "period_end": "2025-06-30",
+            "parameters": {},
+            "verifier": parties["verifier2"].organization.pk,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"project": [f'Invalid pk "{hidden.pk}" - object does not exist.']}
