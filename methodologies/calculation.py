@@ -71,3 +71,30 @@ def calculate(methodology: Methodology, inputs: dict[str, Any]) -> engine.Calcul
     else:
         model = _published_model(methodology.pk, methodology.published_at)
     return engine.calculate(model, inputs, DatabaseReferences())
+
+
+def _decimal_text(value: Decimal | tuple[Decimal, ...]) -> str | list[str]:
+    """Decimals as plain strings without trailing zeros; a series as a list of them."""
+    if isinstance(value, tuple):
+        return [format(item.normalize(), "f") for item in value]
+    return format(value.normalize(), "f")
+
+
+def calculation_trace(calculation: engine.Calculation, result_symbol: str) -> dict[str, Any]:
+    """A calculation as JSON: the result, every value with its unit, and the reference data
+    used. The calculate endpoint answers with it, and claims store it for the verifier."""
+    return {
+        "result": {
+            "symbol": result_symbol,
+            "value": _decimal_text(calculation.result.value),
+            "unit": calculation.result.unit,
+        },
+        "values": {
+            symbol: {"value": _decimal_text(value.value), "unit": value.unit}
+            for symbol, value in calculation.values.items()
+        },
+        "references": {
+            lookup: {"value": _decimal_text(value.value), "unit": value.unit}
+            for lookup, value in calculation.references.items()
+        },
+    }

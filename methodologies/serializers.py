@@ -1,12 +1,9 @@
 """Input and output shapes of the methodology API. Serializers parse; services decide."""
 
-from decimal import Decimal
-
 from rest_framework import serializers
 
 from core.api import DecimalString
 from core.sectors import Sector
-from methodologies import engine
 from methodologies.engine.limits import MAX_EQUATIONS, MAX_PARAMETERS
 from methodologies.models import (
     EmissionFactor,
@@ -125,31 +122,6 @@ class CalculationSerializer(serializers.Serializer):
     result = CalculationResultSerializer()
     values = serializers.DictField(child=CalculatedValueSerializer())
     references = serializers.DictField(child=CalculatedValueSerializer())
-
-
-def _decimal_text(value: Decimal | tuple[Decimal, ...]) -> str | list[str]:
-    if isinstance(value, tuple):
-        return [format(item.normalize(), "f") for item in value]
-    return format(value.normalize(), "f")
-
-
-def calculation_data(calculation: engine.Calculation, result_symbol: str) -> dict:
-    """The calculate response: the result, then every value with its unit (the trace)."""
-    return {
-        "result": {
-            "symbol": result_symbol,
-            "value": _decimal_text(calculation.result.value),
-            "unit": calculation.result.unit,
-        },
-        "values": {
-            symbol: {"value": _decimal_text(value.value), "unit": value.unit}
-            for symbol, value in calculation.values.items()
-        },
-        "references": {
-            lookup: {"value": _decimal_text(value.value), "unit": value.unit}
-            for lookup, value in calculation.references.items()
-        },
-    }
 
 
 class EmissionFactorSerializer(serializers.ModelSerializer):

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from core.api import allowed_if
 from methodologies import selectors, services
+from methodologies.calculation import calculation_trace
 from methodologies.filters import EmissionFactorFilter, MethodologyFilter
 from methodologies.rules import can_author_methodologies
 from methodologies.serializers import (
@@ -18,7 +19,6 @@ from methodologies.serializers import (
     GlobalWarmingPotentialSerializer,
     MethodologyInputSerializer,
     MethodologySerializer,
-    calculation_data,
 )
 
 CanAuthorMethodologies = allowed_if(can_author_methodologies, "CanAuthorMethodologies")
@@ -103,7 +103,7 @@ class MethodologyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         calculation = services.calculate_methodology(
             methodology=methodology, parameters=data.validated_data["parameters"]
         )
-        return Response(calculation_data(calculation, methodology.result_symbol))
+        return Response(calculation_trace(calculation, methodology.result_symbol))
 
 
 class EmissionFactorViewSet(

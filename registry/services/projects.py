@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Organization, User
 from core.audit import record_event
 from core.errors import AccessDenied, InvalidInput, InvalidTransition
+from methodologies.calculation import calculation_trace
 from methodologies.models import Methodology
 from methodologies.services import calculate_methodology
 from registry import rules
@@ -92,28 +93,7 @@ def _estimate(methodology: Methodology, parameters: dict[str, Any]) -> tuple[Any
         raise InvalidInput(
             {"parameters": NO_REDUCTION.format(value=result.value, unit=result.unit)}
         )
-    return result.value, trace_of(calculation)
-
-
-def trace_of(calculation: Any) -> dict[str, Any]:
-    """The calculation as stored beside the record, for the verifier to read."""
-
-    def text(value: Any) -> Any:
-        if isinstance(value, tuple):
-            return [format(item.normalize(), "f") for item in value]
-        return format(value.normalize(), "f")
-
-    return {
-        "result": {"value": text(calculation.result.value), "unit": calculation.result.unit},
-        "values": {
-            symbol: {"value": text(value.value), "unit": value.unit}
-            for symbol, value in calculation.values.items()
-        },
-        "references": {
-            lookup: {"value": text(value.value), "unit": value.unit}
-            for lookup, value in calculation.references.items()
-        },
-    }
+    return result.value, calculation_trace(calculation, methodology.result_symbol)
 
 
 @transaction.atomic

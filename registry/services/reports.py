@@ -14,6 +14,7 @@ from accounts.models import Organization, User
 from core.audit import record_event
 from core.errors import AccessDenied, InvalidInput, InvalidTransition
 from methodologies import engine
+from methodologies.calculation import calculation_trace
 from methodologies.models import Parameter
 from methodologies.services import calculate_methodology
 from registry import rules
@@ -30,7 +31,6 @@ from registry.services.projects import (
     NO_REDUCTION,
     NOT_A_VERIFIER,
     require_engaged_verifier,
-    trace_of,
 )
 from registry.working_days import period_ended, publicity_over_on
 
@@ -74,7 +74,7 @@ def _claim(project: Project, parameters: dict[str, Any]) -> tuple[Decimal, dict[
         raise InvalidInput(
             {"parameters": NO_REDUCTION.format(value=result.value, unit=result.unit)}
         )
-    return claimed, trace_of(calculation)
+    return claimed, calculation_trace(calculation, project.methodology.result_symbol)
 
 
 def _validate_period(project: Project, period_start: date, period_end: date, filed: date) -> None:
