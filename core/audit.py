@@ -16,6 +16,7 @@ from uuid import UUID
 from django.db import models, transaction
 from django.utils import timezone
 
+from core import rows
 from core.models import AuditChainHead, AuditEntry
 
 GENESIS_HASH = "0" * 64
@@ -77,16 +78,8 @@ def record_event(
     other locks: the chain head is the last lock of the global order and is held until commit, so
     entries are numbered in commit order.
     """
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        # The first entry of a new database (or of a test database just flushed).
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"sequence": 0, "last_hash": GENESIS_HASH}
-        )
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     fields = {
-        "id": head.sequence + 1,
-        "recorded_at": timezone.now(),
         "actor_id": actor.pk if authenticated else None,
         "actor_username": actor.get_username() if authenticated else "",
         "action": action,
@@ -94,11 +87,27 @@ def record_event(
         "object_id": str(target.pk),
         "before": jsonable(before),
         "after": jsonable(after),
-        "previous_hash": head.last_hash,
     }
-    entry = AuditEntry.objects.create(**fields, entry_hash=entry_hash(fields))
-    AuditChainHead.objects.filter(pk=1).update(sequence=entry.id, last_hash=entry.entry_hash)
+    # Everything above is ready before the head is locked: every other append waits from here
+    # to this transaction's commit, so the locked part is one read, one hash and two writes.
+    head = _locked_head()
+    fields.update(id=head.sequence + 1, recorded_at=timezone.now(), previous_hash=head.last_hash)
+    entry = rows.insert(AuditEntry(**fields, entry_hash=entry_hash(fields)))
+    head.sequence, head.last_hash = entry.id, entry.entry_hash
+    rows.update(head, "sequence", "last_hash")
     return entry
+
+
+def _locked_head() -> AuditChainHead:
+    """The chain head, locked until the caller's transaction ends."""
+    locked = rows.select(AuditChainHead, [1], lock="update")
+    if locked:
+        return locked[0]
+    # The first entry of a new database (or of a test database just flushed).
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+        pk=1, defaults={"sequence": 0, "last_hash": GENESIS_HASH}
+    )
+    return head
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,7 @@
 block, each by primary key. Every service that locks more than one kind of row goes through
 these helpers in that order, so two transactions never wait on each other in a cycle."""
 
-from django.db import connection
-
+from core import rows
 from registry.models import CreditBlock, HoldingAccount, MonitoringReport, Project
 
 
@@ -19,16 +18,7 @@ def lock_report(pk: int) -> MonitoringReport:
 def lock_accounts_shared(pks: list[int]) -> dict[int, HoldingAccount]:
     """Share-lock accounts, in primary-key order: movements from one account run side by side,
     and a freeze (which takes the row lock exclusively) waits for them, and they for it."""
-    ordered = sorted(set(pks))
-    if connection.vendor == "postgresql":
-        rows = HoldingAccount.objects.raw(
-            "SELECT * FROM registry_holdingaccount WHERE id = ANY(%s) ORDER BY id FOR SHARE",
-            [ordered],
-        )
-    else:
-        # SQLite writes one transaction at a time (IMMEDIATE), so a plain read is enough.
-        rows = HoldingAccount.objects.filter(pk__in=ordered).order_by("pk")
-    return {account.pk: account for account in rows}
+    return {account.pk: account for account in rows.select(HoldingAccount, pks, lock="share")}
 
 
 def lock_account(pk: int) -> HoldingAccount:
@@ -37,4 +27,7 @@ def lock_account(pk: int) -> HoldingAccount:
 
 def lock_block(pk: int) -> CreditBlock:
     """Caller holds the locks of the block's accounts already (accounts come before blocks)."""
-    return CreditBlock.objects.select_for_update().get(pk=pk)
+    locked = rows.select(CreditBlock, [pk], lock="update")
+    if not locked:
+        raise CreditBlock.DoesNotExist(f"credit block {pk} does not exist")
+    return locked[0]

@@ -67,8 +67,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def request(url: str, data: dict | None = None, token: str | None = None) -> tuple[int, dict]:
-    headers = {"Content-Type": "application/json"}
+def request(
+    url: str, data: dict | None = None, token: str | None = None, **extra_headers: str
+) -> tuple[int, dict]:
+    headers = {"Content-Type": "application/json", **extra_headers}
     if token:
         headers["Authorization"] = f"Token {token}"
     body = json.dumps(data).encode() if data is not None else None
@@ -142,6 +144,51 @@ def test_quickstart_runs_on_sqlite_with_tasks_in_process(tmp_path):
             token=token,
         )
         assert (status, calculation["result"]["value"]) == (200, "687370.875")
+
+        # The ledger on SQLite: the demo wind farm's credits are transferred, retired, cancelled.
+        status, body = request(
+            f"{base}/api/v1/auth/token/", {"username": "proponent", "password": DEMO_PASSWORD}
+        )
+        holder = body["token"]
+        status, blocks = request(f"{base}/api/v1/credit-blocks/?vintage=2024", token=holder)
+        [block] = blocks["results"]
+        status, organizations = request(f"{base}/api/v1/organizations/", token=token)
+        [buyer] = [o for o in organizations["results"] if o["name"].startswith("Cloudpeak")]
+        status, account = request(
+            f"{base}/api/v1/accounts/",
+            {"organization": buyer["id"], "name": "Cloudpeak credits"},
+            token=token,
+        )
+        assert status == 201
+        transfer = {"block": block["id"], "quantity": 1000, "to_account": account["id"]}
+        status, moved = request(
+            f"{base}/api/v1/transfers/", transfer, token=holder, **{"Idempotency-Key": "q-1"}
+        )
+        assert status == 201
+        assert request(
+            f"{base}/api/v1/transfers/", transfer, token=holder, **{"Idempotency-Key": "q-1"}
+        ) == (201, moved)
+        assert (moved["first"], moved["last"]) == (block["last"] - 999, block["last"])
+        status, retired = request(
+            f"{base}/api/v1/retirements/",
+            {
+                "block": block["id"],
+                "quantity": 250,
+                "beneficiary": "Shanghai Marathon 2026",
+                "purpose": "event_neutrality",
+            },
+            token=holder,
+        )
+        assert (status, retired["quantity"]) == (201, 250)
+        status, cancelled = request(
+            f"{base}/api/v1/credit-blocks/{block['id']}/cancel/", {"quantity": 10}, token=token
+        )
+        assert (status, cancelled["quantity"]) == (201, 10)
+        status, left = request(f"{base}/api/v1/credit-blocks/{block['id']}/", token=holder)
+        assert left["quantity"] == block["quantity"] - 1260
+        status, reconciliation = request(f"{base}/api/v1/reconciliation/", {}, token=token)
+        assert (status, reconciliation["ok"]) == (201, True)
+        assert request(f"{base}/api/v1/audit/verify/", token=token)[1]["ok"] is True
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from accounts.models import Organization, User
+from core import rows
 from core.audit import record_event
 from core.errors import AccessDenied, Conflict, InvalidInput
 from registry import rules
@@ -67,14 +68,10 @@ def _split(
     status = status or block.status
     if quantity == block.quantity:
         block.account, block.status = account, status
-        block.save(update_fields=["account", "status"])
+        rows.update(block, "account_id", "status")
         return block
     moved_first = block.last - quantity + 1
-    # Shrink first: on PostgreSQL the exclusion constraint would refuse an overlap.
-    CreditBlock.objects.filter(pk=block.pk).update(
-        last=moved_first - 1, quantity=block.quantity - quantity
-    )
-    return CreditBlock.objects.create(
+    moved = CreditBlock(
         issuance_id=block.issuance_id,
         project_id=block.project_id,
         vintage=block.vintage,
@@ -84,6 +81,10 @@ def _split(
         account=account,
         status=status,
     )
+    # Shrink first: on PostgreSQL the exclusion constraint would refuse an overlap.
+    block.last, block.quantity = moved_first - 1, block.quantity - quantity
+    rows.update(block, "last", "quantity")
+    return rows.insert(moved)
 
 
 def _check_movable(actor: User, block: CreditBlock, account: HoldingAccount, quantity: int) -> None:
@@ -106,7 +107,7 @@ def _record(
     note: str = "",
     **details: Any,
 ) -> Movement:
-    movement = Movement.objects.create(
+    movement = Movement(
         kind=kind,
         issuance_id=block.issuance_id,
         block=block,
@@ -118,6 +119,7 @@ def _record(
         actor=actor,
         note=note,
     )
+    rows.insert(movement)
     record_event(
         actor=actor,
         action=f"ledger.{kind}",

@@ -1,0 +1,130 @@
+"""core.rows: the ledger's hot-path reads and writes match what the ORM reads and writes, and its
+row locks are real PostgreSQL row locks."""
+
+import psycopg
+import pytest
+from django.db import connection, transaction
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from core import rows
+from core.audit import entry_hash
+from core.models import AuditCheck, AuditEntry
+
+
+def stored(instance) -> dict:
+    """The row as the ORM reads it back."""
+    fresh = type(instance).objects.get(pk=instance.pk)
+    return {"pk": fresh.pk, **model_to_dict(fresh), "created_at": fresh.created_at}
+
+
+@pytest.mark.django_db
+def test_insert_numbers_the_row_and_fills_auto_now_add():
+    before = timezone.now()
+    check = rows.insert(AuditCheck(ok=False, entries=12, first_broken=7))
+    assert check.pk is not None
+    assert not check._state.adding
+    assert before <= check.created_at <= timezone.now()
+    assert stored(check) == {
+        "pk": check.pk,
+        "id": check.pk,
+        "ok": False,
+        "entries": 12,
+        "first_broken": 7,
+        "created_at": check.created_at,
+    }
+
+
+@pytest.mark.django_db
+def test_insert_with_a_given_key_writes_json_the_orm_reads_back_unchanged():
+    fields = {
+        "id": 1,
+        "recorded_at": timezone.now(),
+        "actor_id": None,
+        "actor_username": "",
+        "action": "test.rows",
+        "object_type": "core.auditcheck",
+        "object_id": "1",
+        "before": None,
+        "after": {"quantity": 1, "serial": "CCER-P000001-2024-1-1", "nested": {"list": [1, "2"]}},
+        "previous_hash": "0" * 64,
+    }
+    rows.insert(AuditEntry(**fields, entry_hash=entry_hash(fields)))
+    entry = AuditEntry.objects.get(pk=1)
+    assert entry.before is None
+    assert entry.after == fields["after"]
+    assert entry.recorded_at == fields["recorded_at"]
+    assert entry.entry_hash == entry_hash(fields)
+
+
+@pytest.mark.django_db
+def test_select_reads_what_the_orm_reads_in_key_order():
+    checks = [
+        AuditCheck.objects.create(ok=number % 2 == 0, entries=number, first_broken=None)
+        for number in range(3)
+    ]
+    read = rows.select(AuditCheck, [checks[2].pk, checks[0].pk, checks[2].pk, 10**9])
+    assert [check.pk for check in read] == [checks[0].pk, checks[2].pk]
+    for check in read:
+        assert {"pk": check.pk, **model_to_dict(check), "created_at": check.created_at} == (
+            stored(check)
+        )
+        assert not check._state.adding
+    assert rows.select(AuditCheck, []) == []
+
+
+@pytest.mark.django_db
+def test_update_writes_only_the_named_fields():
+    check = AuditCheck.objects.create(ok=True, entries=5)
+    check.entries, check.ok = 6, False
+    rows.update(check, "entries")
+    fresh = AuditCheck.objects.get(pk=check.pk)
+    assert (fresh.entries, fresh.ok) == (6, True)
+
+
+@pytest.mark.django_db
+def test_update_of_a_missing_row_raises_does_not_exist():
+    check = AuditCheck.objects.create(ok=True, entries=5)
+    AuditCheck.objects.filter(pk=check.pk).delete()
+    with pytest.raises(AuditCheck.DoesNotExist):
+        rows.update(check, "entries")
+
+
+LOCKING_READS = {
+    "FOR SHARE": "SELECT id FROM core_auditcheck WHERE id = %s FOR SHARE",
+    "FOR UPDATE": "SELECT id FROM core_auditcheck WHERE id = %s FOR UPDATE",
+}
+
+
+def other_session_can_lock(pk: int, clause: str) -> bool:
+    """Whether another connection can take `clause` on the row at once (it gives up after
+    200 ms instead of waiting)."""
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        user=settings["USER"],
+        dbname=settings["NAME"],
+        autocommit=False,
+    ) as other:
+        other.execute("SET lock_timeout = '200ms'")
+        try:
+            other.execute(LOCKING_READS[clause], [pk])
+        except psycopg.errors.LockNotAvailable:
+            return False
+        return True
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("lock", "shared_allowed", "update_allowed"),
+    [("share", True, False), ("update", False, False), (None, True, True)],
+)
+def test_select_takes_the_row_lock_asked_for(lock, shared_allowed, update_allowed):
+    check = AuditCheck.objects.create(ok=True, entries=1)
+    answers = {}
+    with transaction.atomic():
+        rows.select(AuditCheck, [check.pk], lock=lock)
+        for clause in ("FOR SHARE", "FOR UPDATE"):
+            answers[clause] = other_session_can_lock(check.pk, clause)
+    assert answers == {"FOR SHARE": shared_allowed, "FOR UPDATE": update_allowed}
