@@ -29,9 +29,9 @@ At each concurrency level (1, 4 and 8 by default), for `--seconds` each:
   concurrency level (`--workers` to change), each warmed up first;
 - pgbench: the same transfer in plain SQL in one transaction, run as `pgbench -n -M prepared
   -c N -j min(N, 2) -T seconds`: share-lock both accounts in id order, lock the block FOR
-  UPDATE, shrink it, insert the moved block and the movement, lock the audit chain head, append
-  the audit entry, move the head on. Each client picks its block, account and user from
-  `:client_id`.
+  UPDATE, shrink it, insert the moved block and the movement, then, in one statement as
+  `core.audit.record_event` does on PostgreSQL, lock the audit chain head, append the audit
+  entry and move the head on. Each client picks its block, account and user from `:client_id`.
 
 Only successful transfers count; any failure stops the run with its cause. After each
 measurement the number of new transfer movements must equal the transfers counted.
@@ -45,9 +45,9 @@ than a real transfer, or hashed something else, the run fails. (Running pgbench 
 the database would be simpler but would leave its rows unchecked.) The canonical JSON template
 and the timestamp format contain colons, which pgbench would read as variables in the script,
 so they reach it as `-D` variables. What pgbench does not do is what the registry adds on top of
-the SQL: Python and the ORM, the permission check, the lookups of the block's account and
-project, the savepoint of the nested atomic block, and for HTTP the token, the serializer's
-lookups and the JSON answer. pgbench uses prepared statements, the best plain SQL can do.
+the SQL: Python, the permission check and the checks of the block's state and quantity, the
+content hash computed in Python, and for HTTP the token, the serializer's lookups and the JSON
+answer. pgbench uses prepared statements, the best plain SQL can do.
 
 The target is that the service layer reaches at least a quarter of the pgbench rate at
 concurrency 8. `--profile N` then profiles N more in-process transfers from one thread
@@ -111,15 +111,15 @@ VERIFIED = "687000.5"
 ISSUED = 687000
 SOURCE_VINTAGE, SOURCE_CREDITS = 2024, 346323  # the block each client moves credits from
 
-# `core.audit.entry_hash` of a transfer's entry: json.dumps of the hashed fields with sorted keys
-# and no whitespace; `after` as `registry.services.ledger._record` writes it for a transfer of
-# one credit. Filled in by format(): actor id, username (JSON string), moved block id, source
-# account id, serial (JSON string), sink account id, entry id, movement id, previous hash, time.
+# `core.audit.content_hash` of a transfer's entry: json.dumps of the content fields with sorted
+# keys and no whitespace; `after` as `registry.services.ledger._record` writes it for a transfer
+# of one credit. Filled in by format(): actor id, username (JSON string), moved block id, source
+# account id, serial (JSON string), sink account id, movement id, time. The entry's hash is then
+# `core.audit.link_hash`: SHA-256 of "<position>:<previous hash>:<content hash>".
 CANONICAL_TRANSFER = (
     '{"action":"ledger.transfer","actor_id":%s,"actor_username":%s,'
     '"after":{"block":%s,"from_account":%s,"quantity":1,"serial":%s,"to_account":%s},'
-    '"before":null,"id":%s,"object_id":"%s","object_type":"registry.movement",'
-    '"previous_hash":"%s","recorded_at":"%s"}'
+    '"before":null,"object_id":"%s","object_type":"registry.movement","recorded_at":"%s"}'
 )
 # datetime.isoformat() in UTC; it leaves out the fraction when it is zero (see the script).
 ISO_CLOCK = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
@@ -146,33 +146,37 @@ INSERT INTO registry_movement
     VALUES ('transfer', :b_issuance_id, :moved, :b_last, :b_last, 1, :source, :sink, :actor,
             now(), '')
     RETURNING id AS movement \\gset
-SELECT sequence AS head_sequence, last_hash AS head_hash FROM core_auditchainhead
-    WHERE id = 1 FOR UPDATE \\gset
-INSERT INTO core_auditentry
-    (id, recorded_at, actor_id, actor_username, action, object_type, object_id, before, after,
-     previous_hash, entry_hash)
-SELECT e.id, e.at, e.actor_id, e.username, 'ledger.transfer', 'registry.movement',
-       e.object_id, NULL,
-       jsonb_build_object('block', e.moved, 'serial', e.serial, 'quantity', 1,
-                          'from_account', e.source, 'to_account', e.sink),
-       e.previous_hash,
-       encode(sha256(convert_to(format(:canonical,
-           e.actor_id, to_json(e.username), e.moved, e.source, to_json(e.serial), e.sink, e.id,
-           e.object_id, e.previous_hash,
-           replace(to_char(e.at AT TIME ZONE 'UTC', :clock), '.000000+', '+')
-       ), 'UTF8')), 'hex')
-FROM (
-    SELECT :head_sequence::bigint + 1 AS id, now() AS at, u.id AS actor_id, u.username,
-           :moved::bigint AS moved, :source::bigint AS source, :sink::bigint AS sink,
-           :movement::text AS object_id, :head_hash::text AS previous_hash,
+WITH content AS (
+    SELECT now() AS at, u.id AS actor_id, u.username, :moved::bigint AS moved,
+           :source::bigint AS source, :sink::bigint AS sink, :movement::text AS object_id,
            'CCER-P' || lpad(:b_project_id::text, greatest(6, length(:b_project_id::text)), '0')
                || '-' || :b_vintage::text || '-' || :b_last::text || '-' || :b_last::text
                AS serial
     FROM accounts_user u WHERE u.id = :actor
-) e
-RETURNING entry_hash \\gset
-UPDATE core_auditchainhead SET sequence = :head_sequence::bigint + 1, last_hash = :entry_hash
-    WHERE id = 1;
+), hashed AS (
+    SELECT c.*, encode(sha256(convert_to(format(:canonical,
+               c.actor_id, to_json(c.username), c.moved, c.source, to_json(c.serial), c.sink,
+               c.object_id, replace(to_char(c.at AT TIME ZONE 'UTC', :clock), '.000000+', '+')
+           ), 'UTF8')), 'hex') AS content_hash
+    FROM content c
+), head AS (
+    SELECT sequence + 1 AS id, last_hash FROM core_auditchainhead WHERE id = 1 FOR UPDATE
+), entry AS (
+    INSERT INTO core_auditentry
+        (id, recorded_at, actor_id, actor_username, action, object_type, object_id, before,
+         after, previous_hash, entry_hash)
+    SELECT head.id, h.at, h.actor_id, h.username, 'ledger.transfer', 'registry.movement',
+           h.object_id, NULL,
+           jsonb_build_object('block', h.moved, 'serial', h.serial, 'quantity', 1,
+                              'from_account', h.source, 'to_account', h.sink),
+           head.last_hash,
+           encode(sha256(convert_to(head.id || ':' || head.last_hash || ':' || h.content_hash,
+                                    'UTF8')), 'hex')
+    FROM head, hashed h
+    RETURNING id, entry_hash
+)
+UPDATE core_auditchainhead SET sequence = entry.id, last_hash = entry.entry_hash
+    FROM entry WHERE core_auditchainhead.id = 1;
 END;
 """
 

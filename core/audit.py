@@ -1,7 +1,8 @@
 """The one audit writer, and the verifier of the hash chain it builds.
 
-Each entry stores the SHA-256 of the previous entry and the SHA-256 of its own canonical JSON, so
-editing, deleting or reordering any entry breaks the chain at that entry.
+Each entry stores the SHA-256 of the previous entry and its own hash, which covers its position,
+that previous hash and the SHA-256 of its own canonical JSON, so editing, deleting or reordering
+any entry breaks the chain at that entry.
 """
 
 import hashlib
@@ -13,15 +14,15 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from core import rows
 from core.models import AuditChainHead, AuditEntry
 
 GENESIS_HASH = "0" * 64
-_HASHED_FIELDS = (
-    "id",
+# What an entry says; its position and the link to the entry before are hashed on top.
+_CONTENT_FIELDS = (
     "recorded_at",
     "actor_id",
     "actor_username",
@@ -30,8 +31,28 @@ _HASHED_FIELDS = (
     "object_id",
     "before",
     "after",
-    "previous_hash",
 )
+_HASHED_FIELDS = ("id", *_CONTENT_FIELDS, "previous_hash")
+
+# The append on PostgreSQL, in one statement: lock the head, insert the entry linked to it, move
+# the head on. The entry's hash is `link_hash` in SQL, over the content hash computed beforehand.
+# Statement and commit are the whole time the head is locked: every other append waits for it,
+# so no client round trip (and no wait for the client's process to be scheduled) comes between.
+_APPEND = """
+WITH head AS (
+    SELECT sequence + 1 AS id, last_hash FROM core_auditchainhead WHERE id = 1 FOR UPDATE
+), entry AS (
+    INSERT INTO core_auditentry (id, recorded_at, actor_id, actor_username, action, object_type,
+                                 object_id, before, after, previous_hash, entry_hash)
+    SELECT head.id, %s, %s, %s, %s, %s, %s, %s, %s, head.last_hash,
+           encode(sha256(convert_to(head.id || ':' || head.last_hash || ':' || %s, 'UTF8')), 'hex')
+    FROM head
+    RETURNING id, previous_hash, entry_hash
+)
+UPDATE core_auditchainhead SET sequence = entry.id, last_hash = entry.entry_hash
+FROM entry WHERE core_auditchainhead.id = 1
+RETURNING entry.id, entry.previous_hash, entry.entry_hash
+"""
 
 
 def jsonable(value: Any) -> Any:
@@ -55,12 +76,23 @@ def jsonable(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} cannot be written to the audit chain")
 
 
-def entry_hash(fields: Mapping[str, Any]) -> str:
-    """SHA-256 of an entry's canonical JSON (sorted keys, no whitespace, UTC timestamp)."""
-    content = {name: fields[name] for name in _HASHED_FIELDS}
+def content_hash(fields: Mapping[str, Any]) -> str:
+    """SHA-256 of what an entry says, as canonical JSON (sorted keys, no whitespace, the time in
+    UTC)."""
+    content = {name: fields[name] for name in _CONTENT_FIELDS}
     content["recorded_at"] = fields["recorded_at"].astimezone(UTC).isoformat()
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def link_hash(position: int, previous_hash: str, content: str) -> str:
+    """An entry's hash: SHA-256 of `<position>:<previous entry's hash>:<content hash>`."""
+    return hashlib.sha256(f"{position}:{previous_hash}:{content}".encode()).hexdigest()
+
+
+def entry_hash(fields: Mapping[str, Any]) -> str:
+    """The hash an entry with these fields must carry."""
+    return link_hash(fields["id"], fields["previous_hash"], content_hash(fields))
 
 
 @transaction.atomic(savepoint=False)
@@ -76,10 +108,13 @@ def record_event(
 
     Call it from the service that makes the change, inside that service's transaction, after its
     other locks: the chain head is the last lock of the global order and is held until commit, so
-    entries are numbered in commit order.
+    entries are numbered in commit order. The entry's content is hashed before the head is
+    locked; its time is when the service recorded it, so entries committed within the same
+    moment may carry times a little out of their order in the chain.
     """
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     fields = {
+        "recorded_at": timezone.now(),
         "actor_id": actor.pk if authenticated else None,
         "actor_username": actor.get_username() if authenticated else "",
         "action": action,
@@ -88,22 +123,44 @@ def record_event(
         "before": jsonable(before),
         "after": jsonable(after),
     }
-    # Everything above is ready before the head is locked: every other append waits from here
-    # to this transaction's commit, so the locked part is one read, one hash and two writes.
-    head = _locked_head()
-    fields.update(id=head.sequence + 1, recorded_at=timezone.now(), previous_hash=head.last_hash)
-    entry = rows.insert(AuditEntry(**fields, entry_hash=entry_hash(fields)))
-    head.sequence, head.last_hash = entry.id, entry.entry_hash
-    rows.update(head, "sequence", "last_hash")
+    content = content_hash(fields)
+    if connection.vendor == "postgresql":
+        position, previous, linked = _append(fields, content)
+    else:
+        # SQLite runs one writing transaction at a time: a read of the head is as good as a lock.
+        head = _head()
+        position, previous = head.sequence + 1, head.last_hash
+        linked = link_hash(position, previous, content)
+        rows.insert(AuditEntry(**fields, id=position, previous_hash=previous, entry_hash=linked))
+        head.sequence, head.last_hash = position, linked
+        rows.update(head, "sequence", "last_hash")
+    entry = AuditEntry(**fields, id=position, previous_hash=previous, entry_hash=linked)
+    entry._state.adding, entry._state.db = False, connection.alias
     return entry
 
 
-def _locked_head() -> AuditChainHead:
-    """The chain head, locked until the caller's transaction ends."""
+def _append(fields: Mapping[str, Any], content: str) -> tuple[int, str, str]:
+    """Run `_APPEND`; its entry's position, previous hash and hash."""
+    meta = AuditEntry._meta
+    values = [
+        meta.get_field(name).get_db_prep_save(fields[name], connection) for name in _CONTENT_FIELDS
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_APPEND, [*values, content])
+        appended = cursor.fetchone()
+        if appended is None:
+            _head()  # the first entry of a new (or just flushed) database
+            cursor.execute(_APPEND, [*values, content])
+            appended = cursor.fetchone()
+    return appended
+
+
+def _head() -> AuditChainHead:
+    """The chain head, made at the first entry of a new database (or a test database just
+    flushed); locked until the caller's transaction ends."""
     locked = rows.select(AuditChainHead, [1], lock="update")
     if locked:
         return locked[0]
-    # The first entry of a new database (or of a test database just flushed).
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(
         pk=1, defaults={"sequence": 0, "last_hash": GENESIS_HASH}
     )
@@ -128,8 +185,8 @@ def verify_chain() -> ChainVerification:
     expected_id = 1
     previous_hash = GENESIS_HASH
     count = 0
-    rows = AuditEntry.objects.order_by("id").values_list(*_HASHED_FIELDS, "entry_hash")
-    for row in rows.iterator(chunk_size=2000):
+    entries = AuditEntry.objects.order_by("id").values_list(*_HASHED_FIELDS, "entry_hash")
+    for row in entries.iterator(chunk_size=2000):
         fields = dict(zip(_HASHED_FIELDS, row[:-1], strict=True))
         stored_hash = row[-1]
         position = fields["id"]

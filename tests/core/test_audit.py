@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from core.audit import GENESIS_HASH, verify_chain
+from core.audit import GENESIS_HASH, content_hash, link_hash, record_event, verify_chain
 from core.models import AuditChainHead, AuditEntry
 from tests.conftest import make_organization
 
@@ -36,6 +36,26 @@ def test_entries_link_to_their_predecessor(chain):
         assert entry.previous_hash == previous.entry_hash
     head = AuditChainHead.objects.get()
     assert (head.sequence, head.last_hash) == (5, chain[-1].entry_hash)
+
+
+def test_the_hash_links_position_previous_hash_and_content_as_python_computes_them(chain):
+    """On PostgreSQL the link is hashed in the append statement itself; it must be the hash
+    Python computes, for any content (here Chinese text and nested values)."""
+    after = {"name": "东海风电有限公司", "values": [1, "2", None, {"nested": True}]}
+
+    returned = record_event(actor=None, action="test.linked", target=chain[0], after=after)
+
+    stored = AuditEntry.objects.get(pk=6)
+    fields = {name.attname: getattr(stored, name.attname) for name in AuditEntry._meta.fields}
+    assert stored.after == after
+    assert stored.previous_hash == chain[-1].entry_hash
+    assert stored.entry_hash == link_hash(6, chain[-1].entry_hash, content_hash(fields))
+    assert (returned.pk, returned.entry_hash, returned.recorded_at) == (
+        6,
+        stored.entry_hash,
+        stored.recorded_at,
+    )
+    assert verify_chain().ok
 
 
 def test_an_intact_chain_verifies(chain):
