@@ -213,7 +213,8 @@ class VisibleBlockField(serializers.PrimaryKeyRelatedField):
     """A block the caller may see: another holder's block is as unknown as a missing one."""
 
     def get_queryset(self):
-        return selectors.blocks_visible_to(self.context["request"].user)
+        # The block alone: the service locks and reads it again, and needs nothing joined.
+        return selectors.blocks_visible_to(self.context["request"].user).select_related(None)
 
 
 class TransferInputSerializer(serializers.Serializer):
