@@ -15,6 +15,7 @@ from functools import cache
 from typing import Literal, TypeVar
 
 from django.db import connection, models
+from django.db.transaction import TransactionManagementError
 
 Model = TypeVar("Model", bound=models.Model)
 Lock = Literal["update", "share"]
@@ -59,6 +60,9 @@ def select(model: type[Model], pks: Iterable, *, lock: Lock | None = None) -> li
     """The rows of `model` with these primary keys, in key order, locked `FOR UPDATE` or
     `FOR SHARE` if asked: taking row locks in key order is what keeps two transactions from
     waiting on each other in a cycle."""
+    if lock is not None and not connection.in_atomic_block:
+        # As select_for_update(): a lock outside a transaction would end with the statement.
+        raise TransactionManagementError("A row lock is taken inside a transaction only.")
     keys = sorted(set(pks))
     if not keys:
         return []

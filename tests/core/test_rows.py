@@ -4,6 +4,7 @@ row locks are real PostgreSQL row locks."""
 import psycopg
 import pytest
 from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -94,6 +95,15 @@ LOCKING_READS = {
     "FOR SHARE": "SELECT id FROM core_auditcheck WHERE id = %s FOR SHARE",
     "FOR UPDATE": "SELECT id FROM core_auditcheck WHERE id = %s FOR UPDATE",
 }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_lock_outside_a_transaction_is_refused():
+    check = AuditCheck.objects.create(ok=True, entries=1)
+
+    with pytest.raises(TransactionManagementError, match="inside a transaction"):
+        rows.select(AuditCheck, [check.pk], lock="update")
+    assert rows.select(AuditCheck, [check.pk]) == [check]
 
 
 def other_session_can_lock(pk: int, clause: str) -> bool:
