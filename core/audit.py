@@ -7,7 +7,9 @@ any entry breaks the chain at that entry.
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -51,8 +53,13 @@ WITH head AS (
 )
 UPDATE core_auditchainhead SET sequence = entry.id, last_hash = entry.entry_hash
 FROM entry WHERE core_auditchainhead.id = 1
-RETURNING entry.id, entry.previous_hash, entry.entry_hash
+RETURNING entry.id
 """
+
+# The entries `appended_at_end` holds back, in the order recorded; None outside such a block.
+_held_back: ContextVar[list[dict[str, Any]] | None] = ContextVar(
+    "held_back_audit_entries", default=None
+)
 
 
 def jsonable(value: Any) -> Any:
@@ -103,8 +110,8 @@ def record_event(
     target: models.Model,
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
-) -> AuditEntry:
-    """Append one event to the chain.
+) -> None:
+    """Append one event to the chain (inside `appended_at_end`, when that block ends).
 
     Call it from the service that makes the change, inside that service's transaction, after its
     other locks: the chain head is the last lock of the global order and is held until commit, so
@@ -123,36 +130,59 @@ def record_event(
         "before": jsonable(before),
         "after": jsonable(after),
     }
-    content = content_hash(fields)
-    if connection.vendor == "postgresql":
-        position, previous, linked = _append(fields, content)
+    held_back = _held_back.get()
+    if held_back is None:
+        _append(fields, content_hash(fields))
     else:
-        # SQLite runs one writing transaction at a time: a read of the head is as good as a lock.
+        held_back.append(fields)
+
+
+@contextmanager
+def appended_at_end() -> Iterator[None]:
+    """A transaction whose audit entries are appended as its block ends, after everything else
+    it writes: for a wrapper that writes after the service it wraps (the idempotency record of a
+    ledger call), so that the chain head, locked from an append until commit, waits on none of
+    those writes. A block nested in another joins the outer one.
+
+    The block must not catch the failure of a nested atomic block and go on: an entry recorded
+    in the part rolled back would still be appended.
+    """
+    if _held_back.get() is not None:
+        with transaction.atomic():
+            yield
+        return
+    held_back: list[dict[str, Any]] = []
+    token = _held_back.set(held_back)
+    with transaction.atomic():
+        try:
+            yield
+        finally:
+            _held_back.reset(token)
+        for fields in held_back:
+            _append(fields, content_hash(fields))
+
+
+def _append(fields: Mapping[str, Any], content: str) -> None:
+    """Append the entry whose content hashes to `content`: on PostgreSQL in one statement
+    (`_APPEND`); on SQLite, which runs one writing transaction at a time, a read of the head is
+    as good as a lock."""
+    if connection.vendor != "postgresql":
         head = _head()
         position, previous = head.sequence + 1, head.last_hash
         linked = link_hash(position, previous, content)
         rows.insert(AuditEntry(**fields, id=position, previous_hash=previous, entry_hash=linked))
         head.sequence, head.last_hash = position, linked
         rows.update(head, "sequence", "last_hash")
-    entry = AuditEntry(**fields, id=position, previous_hash=previous, entry_hash=linked)
-    entry._state.adding, entry._state.db = False, connection.alias
-    return entry
-
-
-def _append(fields: Mapping[str, Any], content: str) -> tuple[int, str, str]:
-    """Run `_APPEND`; its entry's position, previous hash and hash."""
+        return
     meta = AuditEntry._meta
     values = [
         meta.get_field(name).get_db_prep_save(fields[name], connection) for name in _CONTENT_FIELDS
     ]
     with connection.cursor() as cursor:
         cursor.execute(_APPEND, [*values, content])
-        appended = cursor.fetchone()
-        if appended is None:
+        if cursor.fetchone() is None:
             _head()  # the first entry of a new (or just flushed) database
             cursor.execute(_APPEND, [*values, content])
-            appended = cursor.fetchone()
-    return appended
 
 
 def _head() -> AuditChainHead:

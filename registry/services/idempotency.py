@@ -13,9 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from accounts.models import User
+from core import rows
+from core.audit import appended_at_end
 from core.errors import Conflict, InvalidInput
 from registry.models import IdempotencyRecord
 
@@ -54,9 +56,11 @@ def run_once(
     if answer is not None:
         return answer
     try:
-        with transaction.atomic():
+        # The operation's audit entries go last, after the record: the chain head is then locked
+        # only from their append to the commit, as for a call without a key.
+        with appended_at_end():
             status, data = operation()
-            IdempotencyRecord.objects.create(
+            record = IdempotencyRecord(
                 user=user,
                 key=key,
                 endpoint=endpoint,
@@ -64,6 +68,7 @@ def run_once(
                 response_status=status,
                 response_body=json.loads(json.dumps(data, cls=DjangoJSONEncoder)),
             )
+            rows.insert(record)
     except IntegrityError:
         # A concurrent request with this key committed first: its answer stands, ours is undone.
         answer = _stored(user, key, fingerprint)

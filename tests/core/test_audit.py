@@ -3,7 +3,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from core.audit import GENESIS_HASH, content_hash, link_hash, record_event, verify_chain
+from accounts.models import Organization
+from core.audit import (
+    GENESIS_HASH,
+    appended_at_end,
+    content_hash,
+    link_hash,
+    record_event,
+    verify_chain,
+)
 from core.models import AuditChainHead, AuditEntry
 from tests.conftest import make_organization
 
@@ -43,18 +51,13 @@ def test_the_hash_links_position_previous_hash_and_content_as_python_computes_th
     Python computes, for any content (here Chinese text and nested values)."""
     after = {"name": "东海风电有限公司", "values": [1, "2", None, {"nested": True}]}
 
-    returned = record_event(actor=None, action="test.linked", target=chain[0], after=after)
+    record_event(actor=None, action="test.linked", target=chain[0], after=after)
 
     stored = AuditEntry.objects.get(pk=6)
     fields = {name.attname: getattr(stored, name.attname) for name in AuditEntry._meta.fields}
     assert stored.after == after
     assert stored.previous_hash == chain[-1].entry_hash
     assert stored.entry_hash == link_hash(6, chain[-1].entry_hash, content_hash(fields))
-    assert (returned.pk, returned.entry_hash, returned.recorded_at) == (
-        6,
-        stored.entry_hash,
-        stored.recorded_at,
-    )
     assert verify_chain().ok
 
 
@@ -109,3 +112,36 @@ def test_postgresql_refuses_update_and_delete_through_the_orm(chain):
 
     assert AuditEntry.objects.get(pk=2).action == "organization.created"
     assert verify_chain().ok
+
+
+def test_entries_recorded_in_appended_at_end_follow_the_blocks_other_writes(chain):
+    with appended_at_end():
+        record_event(actor=None, action="test.first", target=chain[0])
+        make_organization("proponent")  # its own entry is held back too
+        record_event(actor=None, action="test.last", target=chain[0])
+        assert AuditEntry.objects.count() == 5
+
+    actions = list(AuditEntry.objects.filter(id__gt=5).values_list("action", flat=True))
+    assert actions == ["test.first", "organization.created", "test.last"]
+    assert verify_chain().ok
+
+
+def test_a_failing_appended_at_end_block_appends_nothing(chain):
+    with pytest.raises(RuntimeError), appended_at_end():
+        make_organization("proponent", name="Never registered Co.")
+        raise RuntimeError("the wrapped call failed")
+
+    assert AuditEntry.objects.count() == 5
+    assert not Organization.objects.filter(name="Never registered Co.").exists()
+    assert verify_chain().ok
+
+
+def test_a_nested_appended_at_end_block_joins_the_outer_one(chain):
+    with appended_at_end():
+        with appended_at_end():
+            record_event(actor=None, action="test.inner", target=chain[0])
+        assert AuditEntry.objects.count() == 5
+        record_event(actor=None, action="test.outer", target=chain[0])
+
+    actions = list(AuditEntry.objects.filter(id__gt=5).values_list("action", flat=True))
+    assert actions == ["test.inner", "test.outer"]

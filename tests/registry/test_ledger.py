@@ -5,6 +5,7 @@ from django.db import IntegrityError, connection, transaction
 
 from core.audit import verify_chain
 from core.errors import AccessDenied, Conflict
+from core.models import AuditEntry
 from registry.models import CreditBlock, HoldingAccount, Movement, Retirement
 from registry.services import idempotency, ledger
 from registry.services.issuance import default_account
@@ -243,6 +244,9 @@ def test_a_replay_returns_the_first_answer_and_moves_nothing(holdings):
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.json() == first.json()
     assert Movement.objects.filter(kind="transfer").count() == 1
+    [entry] = AuditEntry.objects.filter(action="ledger.transfer")
+    assert entry.object_id == str(first.json()["id"])
+    assert verify_chain().ok
 
 
 def test_a_key_reused_with_another_body_is_refused(holdings):
