@@ -1,12 +1,16 @@
-"""API plumbing shared by every app: the exception handler and predicate-based permissions."""
+"""API plumbing shared by every app: the exception handler, predicate-based permissions and the
+CSV renderer."""
 
-from collections.abc import Callable
+import csv
+import io
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
+from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -41,3 +45,26 @@ class DecimalString(serializers.DecimalField):
         if value is None:
             return None
         return format(Decimal(value).normalize(), "f")
+
+
+class CSVRenderer(BaseRenderer):
+    """`?format=csv` for endpoints that answer a list of flat rows: a header of the first row's
+    keys, then one line per row. An error body (`{field: [message]}` or `{detail: message}`)
+    becomes `field,message` lines, so a CSV client still reads why it was refused."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type=None, renderer_context=None) -> bytes:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        if isinstance(data, Mapping):
+            writer.writerow(["field", "message"])
+            for field, messages in data.items():
+                for message in messages if isinstance(messages, list) else [messages]:
+                    writer.writerow([field, message])
+        elif data:
+            writer.writerow(list(data[0]))
+            writer.writerows([[row[column] for column in data[0]] for row in data])
+        return out.getvalue().encode(self.charset)

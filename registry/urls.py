@@ -9,6 +9,7 @@ from registry.ledger_views import (
     TransferView,
 )
 from registry.reconciliation_api import ReconciliationView
+from registry.stats_api import CreditTotalsView
 from registry.views import (
     AuditVerifyView,
     IssuanceViewSet,
@@ -29,5 +30,6 @@ urlpatterns = [
     path("audit/verify/", AuditVerifyView.as_view(), name="audit-verify"),
     path("transfers/", TransferView.as_view(), name="transfers"),
     path("reconciliation/", ReconciliationView.as_view(), name="reconciliation"),
+    path("stats/totals/", CreditTotalsView.as_view(), name="stats-totals"),
     *router.urls,
 ]

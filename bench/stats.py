@@ -1,0 +1,239 @@
+"""How fast the regulators' totals answer on registry-sized data.
+
+Run by hand from the repository root:
+
+    .venv/bin/python bench/stats.py [--projects N] [--blocks N] [--repeat N]
+
+It makes a throwaway PostgreSQL database (`bench_stats_<pid>_<hex>` on 127.0.0.1:5432 as user
+postgres), migrates it and loads the methodology library and the demo data with the real
+commands. The demo's offshore wind farm, registered and issued through the services, is the
+template: the script copies its project, monitoring report and issuance in SQL, N times
+(20,000 by default), spread over every province and four sectors, each issuance with its own
+serial range, and splits every issuance into M blocks (50 by default, so 1,000,000 blocks),
+a quarter of them each active, frozen, retired and cancelled, in the template's account. These
+are raw rows, as a factory writes them, not states reached through the services (that would take
+hours); the exclusion constraint still checks every block, and the closing reconciliation proves
+every issuance's blocks partition its range.
+
+Then, for each grouping (vintage, methodology, sector, province, project), it times
+`registry.stats.credit_totals` in this process and `GET /api/v1/stats/totals/` (JSON, and CSV for
+the project grouping) through Django's test client, which runs the whole view stack without a
+server: the median and the slowest of `--repeat` runs (5 by default), after one untimed run.
+With the defaults it takes a few minutes on two cores, most of it writing the rows.
+"""
+
+import argparse
+import os
+import secrets
+import statistics
+import sys
+import time
+from io import StringIO
+
+from harness import (
+    POSTGRES_SERVER,
+    django_on,
+    engine_name,
+    production_environment,
+    throwaway_database,
+)
+
+SECTORS = ["energy_industries", "energy_demand", "transport", "waste"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--server", default=POSTGRES_SERVER, help="PostgreSQL server URL")
+    parser.add_argument("--projects", type=int, default=20000, help="projects with an issuance")
+    parser.add_argument("--blocks", type=int, default=50, help="blocks per issuance")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement")
+    options = parser.parse_args()
+    if options.projects < 1 or options.blocks < 4 or options.repeat < 1:
+        parser.error("--projects and --repeat must be at least 1, --blocks at least 4")
+    name = f"bench_stats_{os.getpid()}_{secrets.token_hex(4)}"
+    with (
+        throwaway_database(name, server=options.server) as database_url,
+        django_on(production_environment(database_url)),
+    ):
+        return run(options)
+
+
+def run(options: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("load_library", stdout=StringIO())
+    call_command("load_demo", stdout=StringIO())
+    print(f"{engine_name()}; migrated, library and demo loaded in {elapsed(started)}", flush=True)
+
+    started = time.perf_counter()
+    blocks = write_rows(options.projects, options.blocks)
+    print(
+        f"{options.projects:,} projects, {options.projects:,} issuances and {blocks:,} blocks "
+        f"written in {elapsed(started)}",
+        flush=True,
+    )
+    problems = measure(options.repeat)
+    return 1 if problems else 0
+
+
+def elapsed(started: float) -> str:
+    return f"{time.perf_counter() - started:.1f} s"
+
+
+def columns(model, **overrides: str) -> tuple[str, str]:
+    """The model's column list (without its id) and the SELECT list copying a template row `t`,
+    with some columns computed instead."""
+    names = [field.column for field in model._meta.concrete_fields if not field.primary_key]
+    return ", ".join(names), ", ".join(overrides.get(name, f"t.{name}") for name in names)
+
+
+def write_rows(projects: int, blocks: int) -> int:
+    """Copies of the demo's issued project, report and issuance, and `blocks` blocks for each
+    issuance; returns how many blocks there are in all."""
+    from django.db import connection, transaction
+
+    from accounts.provinces import Province
+    from registry.models import CreditBlock, Issuance, MonitoringReport, Project
+
+    template = Issuance.objects.get()
+    # Rows past these ids are the copies (the demo has a second project, not issued).
+    last_project = Project.objects.order_by("-id").values_list("id", flat=True)[0]
+    last_report = MonitoringReport.objects.order_by("-id").values_list("id", flat=True)[0]
+    account_id = CreditBlock.objects.filter(issuance=template).values_list("account_id").first()[0]
+    provinces = "ARRAY[" + ", ".join(f"'{province}'" for province in Province.values) + "]"
+    sectors = "ARRAY[" + ", ".join(f"'{sector}'" for sector in SECTORS) + "]"
+    span = template.quantity
+    project_columns, project_copy = columns(
+        Project,
+        title="t.title || ' copy ' || g",
+        # %% : the statement is run with parameters, so a literal % is doubled.
+        province=f"({provinces})[1 + g %% {len(Province.values)}]",
+        sector=f"({sectors})[1 + g %% {len(SECTORS)}]",
+    )
+    report_columns, report_copy = columns(MonitoringReport, project_id="p.id")
+    issuance_columns, issuance_copy = columns(
+        Issuance,
+        report_id="r.id",
+        project_id="r.project_id",
+        first_serial=f"t.last_serial + 1 + (r.id - {last_report} - 1) * {span}",
+        last_serial=f"t.last_serial + (r.id - {last_report}) * {span}",
+    )
+    per_block = span // blocks
+    statuses = "ARRAY['active', 'frozen', 'retired', 'cancelled']"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO registry_project ({project_columns}) "  # noqa: S608 - our own names
+            f"SELECT {project_copy} FROM registry_project t, generate_series(1, %s) g "
+            f"WHERE t.id = %s",
+            [projects, template.project_id],
+        )
+        cursor.execute(
+            f"INSERT INTO registry_monitoringreport ({report_columns}) "  # noqa: S608
+            f"SELECT {report_copy} FROM registry_monitoringreport t, registry_project p "
+            f"WHERE t.id = %s AND p.id > %s ORDER BY p.id",
+            [template.report_id, last_project],
+        )
+        cursor.execute(
+            f"INSERT INTO registry_issuance ({issuance_columns}) "  # noqa: S608
+            f"SELECT {issuance_copy} FROM registry_issuance t, registry_monitoringreport r "
+            f"WHERE t.id = %s AND r.id > %s",
+            [template.pk, last_report],
+        )
+        # Block b of an issuance: `per_block` serials, the last block taking the remainder;
+        # its vintage from the template's split, its state by turns.
+        cursor.execute(
+            """
+            INSERT INTO registry_creditblock
+                (created_at, issuance_id, project_id, vintage, first, last, quantity,
+                 account_id, status)
+            SELECT now(), i.id, i.project_id,
+                   CASE WHEN b < %(blocks)s / 2 THEN 2024 ELSE 2025 END,
+                   i.first_serial + b * %(per_block)s,
+                   CASE WHEN b = %(blocks)s - 1 THEN i.last_serial
+                        ELSE i.first_serial + (b + 1) * %(per_block)s - 1 END,
+                   CASE WHEN b = %(blocks)s - 1 THEN i.last_serial - i.first_serial + 1
+                        - b * %(per_block)s ELSE %(per_block)s END,
+                   %(account)s, ({statuses})[1 + b %% 4]
+            FROM registry_issuance i, generate_series(0, %(blocks)s - 1) b
+            WHERE i.id > %(template)s
+            """.replace("{statuses}", statuses),
+            {
+                "blocks": blocks,
+                "per_block": per_block,
+                "account": account_id,
+                "template": template.pk,
+            },
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return CreditBlock.objects.count()
+
+
+def timed(function, repeat: int) -> tuple[float, float]:
+    """Median and slowest of `repeat` runs, in ms, after one untimed run."""
+    function()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), max(times)
+
+
+def measure(repeat: int) -> list[str]:
+    import warnings
+
+    from django.test import Client
+
+    from registry.reconciliation import reconcile
+    from registry.stats import GROUPINGS, credit_totals
+
+    # No collected static files in a benchmark database's checkout: whitenoise says so, once.
+    warnings.filterwarnings("ignore", message="No directory at")
+    client = Client(HTTP_HOST="127.0.0.1")
+    problems = []
+    print(f"\nTotals, median and slowest of {repeat} runs (ms)")
+    print(f"{'group_by':>12} {'groups':>7} {'selector':>16} {'GET json':>16} {'GET csv':>16}")
+    for group_by in GROUPINGS:
+        rows = credit_totals(group_by=group_by)
+        if any(
+            row["issued"] != row["active"] + row["frozen"] + row["retired"] + row["cancelled"]
+            for row in rows
+        ):
+            problems.append(f"{group_by}: issued is not the sum of the states")
+        selector = timed(lambda g=group_by: credit_totals(group_by=g), repeat)
+
+        def get(g=group_by, **extra):
+            response = client.get("/api/v1/stats/totals/", {"group_by": g, **extra})
+            if response.status_code != 200:
+                problems.append(f"{g}: GET answered {response.status_code}")
+
+        over_json = timed(get, repeat)
+        over_csv = timed(lambda: get(format="csv"), repeat) if group_by == "project" else None
+        print(
+            f"{group_by:>12} {len(rows):>7,} {cell(selector):>16} {cell(over_json):>16} "
+            f"{cell(over_csv):>16}",
+            flush=True,
+        )
+    started = time.perf_counter()
+    reconciliation = reconcile()
+    print(
+        f"\nLedger reconciles: {'yes' if reconciliation.ok else 'NO'} "
+        f"({reconciliation.issuances_checked:,} issuances, {reconciliation.blocks_checked:,} "
+        f"blocks) in {elapsed(started)}"
+    )
+    if not reconciliation.ok:
+        problems.append(f"reconciliation: {reconciliation.problems[:3]}")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return problems
+
+
+def cell(times: tuple[float, float] | None) -> str:
+    return "-" if times is None else f"{times[0]:.0f} / {times[1]:.0f}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
