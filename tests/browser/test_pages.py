@@ -111,3 +111,50 @@ def test_a_retirement_certificate_page_names_everything(
     assert "Hangzhou Asian Games" in browser.find_element(By.ID, "beneficiary").text
     assert browser.find_element(By.ID, "purpose").text == "Carbon-neutral event"
     assert browser.find_element(By.ID, "vintage").text == str(block.vintage)
+
+
+def test_the_public_walks_from_the_front_page_to_a_certificate(
+    browser, live_server, screenshot, lifecycle, parties
+):
+    report = lifecycle.report("issued")
+    block = report.issuance.blocks.order_by("first").first()
+    certificate = ledger.retire_credits(
+        actor=parties["proponent"],
+        block=block,
+        quantity=500,
+        beneficiary="Qingdao Marathon",
+        purpose="event_neutrality",
+    )
+    lifecycle.project("draft")
+    project = report.project
+
+    browser.get(f"{live_server.url}/")
+    issued = wait_for(browser, (By.ID, "issued"))
+    screenshot("public-home")
+    assert issued.text == f"{report.issuance.quantity:,}"
+    assert browser.find_element(By.ID, "retired").text == "500"
+
+    browser.find_element(By.LINK_TEXT, "Projects").click()
+    rows = wait_for(browser, (By.ID, "projects")).find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert len(rows) == 1  # the draft is not public
+    browser.find_element(By.CSS_SELECTOR, "select[name=province] option[value=Hainan]").click()
+    browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
+    assert wait_for(browser, (By.ID, "no-projects")).text == "No public project matches."
+    browser.find_element(By.CSS_SELECTOR, "select[name=province] option[value=Shanghai]").click()
+    browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
+    wait_for(browser, (By.ID, "projects"))
+    screenshot("public-projects")
+    browser.find_element(By.PARTIAL_LINK_TEXT, project.title).click()
+
+    status = wait_for(browser, (By.ID, "status"))
+    screenshot("public-project")
+    assert status.text == "Registered"
+    issuances = browser.find_element(By.ID, "issuances").text
+    assert f"{report.issuance.quantity:,}" in issuances
+
+    browser.find_element(By.LINK_TEXT, "Retirements").click()
+    wait_for(browser, (By.ID, "retirements"))
+    screenshot("public-retirements")
+    browser.find_element(By.LINK_TEXT, f"No. {certificate.pk}").click()
+    assert wait_for(browser, (By.ID, "quantity")).text == "500 tCO2e"
+    assert "Qingdao Marathon" in browser.find_element(By.ID, "beneficiary").text
