@@ -76,11 +76,12 @@ class Lifecycle:
         self.parties = parties
         self.methodology = methodology
 
-    def project(self, state: str = "draft"):
+    def project(self, state: str = "draft", **changes):
+        """A project in `state`; `changes` to the design's fields (title, province...)."""
         p = self.parties
         project = projects.create_project(
             actor=p["proponent"],
-            **project_fields(p["verifier"].organization, self.methodology),
+            **project_fields(p["verifier"].organization, self.methodology, **changes),
         )
         steps = {
             "draft": [],

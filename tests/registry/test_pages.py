@@ -5,15 +5,15 @@ from django.test import Client
 
 from registry import pages
 from registry.models import CreditBlock
-from registry.services import ledger, projects, reports
+from registry.services import ledger, reports
 from registry.stats import credit_totals
-from tests.registry.conftest import MONITORED, PERIOD, no_publicity_wait, project_fields
+from tests.registry.conftest import MONITORED, PERIOD
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def registry(lifecycle, parties, offshore_wind):
+def registry(lifecycle, parties):
     """An issued Shanghai project with 40 credits retired, a registered Hainan project with a
     draft report, and a draft project."""
     issued = lifecycle.report("issued")
@@ -25,18 +25,7 @@ def registry(lifecycle, parties, offshore_wind):
         beneficiary="Shanghai Marathon",
         purpose="event_neutrality",
     )
-    hainan = projects.create_project(
-        actor=parties["proponent"],
-        **project_fields(
-            parties["verifier"].organization,
-            offshore_wind,
-            title="Hainan solar park",
-            province="Hainan",
-        ),
-    )
-    with no_publicity_wait:
-        for step in ("submit", "close", "validate", "register"):
-            hainan = lifecycle._project_step(hainan, step)
+    hainan = lifecycle.project("registered", title="Hainan solar park", province="Hainan")
     draft_report = reports.create_report(
         actor=parties["proponent"],
         project=hainan,

@@ -6,10 +6,9 @@ import io
 import pytest
 
 from registry.models import CreditBlock
-from registry.services import ledger, projects
+from registry.services import ledger
 from registry.stats import credit_totals
 from tests.conftest import client_for, make_organization, make_user
-from tests.registry.conftest import no_publicity_wait, project_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -18,22 +17,11 @@ FIGURES = ("issued", "active", "frozen", "retired", "cancelled")
 
 
 @pytest.fixture
-def registry_state(lifecycle, parties, offshore_wind):
+def registry_state(lifecycle, parties):
     """Two projects with issued credits, Shanghai's and Hainan's. Of Shanghai's 2024 block, 100
     credits go to a buyer whose block is then frozen, 30 are retired and 5 cancelled."""
     shanghai = lifecycle.report("issued").project
-    hainan = projects.create_project(
-        actor=parties["proponent"],
-        **project_fields(
-            parties["verifier"].organization,
-            offshore_wind,
-            title="Hainan offshore wind farm",
-            province="Hainan",
-        ),
-    )
-    with no_publicity_wait:
-        for step in ("submit", "close", "validate", "register"):
-            hainan = lifecycle._project_step(hainan, step)
+    hainan = lifecycle.project("registered", title="Hainan offshore wind farm", province="Hainan")
     lifecycle.report("issued", project=hainan)
     issued = {
         (block.project_id, block.vintage): block.quantity for block in CreditBlock.objects.all()
