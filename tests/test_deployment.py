@@ -189,6 +189,20 @@ def test_quickstart_runs_on_sqlite_with_tasks_in_process(tmp_path):
         status, reconciliation = request(f"{base}/api/v1/reconciliation/", {}, token=token)
         assert (status, reconciliation["ok"]) == (201, True)
         assert request(f"{base}/api/v1/audit/verify/", token=token)[1]["ok"] is True
+
+        # The totals and the public pages, on SQLite.
+        status, totals = request(f"{base}/api/v1/stats/totals/?group_by=project")
+        [farm] = [row for row in totals if row["retired"] == 250]
+        assert (farm["cancelled"], farm["frozen"]) == (10, 0)
+        pages = {
+            "/": f'<strong id="retired">{250:,}</strong>',
+            "/projects/": "Donghai Bridge",
+            f"/projects/{block['project']}/": "Donghai Bridge",
+            "/retirements/": "Shanghai Marathon 2026",
+        }
+        for path, text in pages.items():
+            with urllib.request.urlopen(f"{base}{path}", timeout=10) as page:  # noqa: S310
+                assert (page.status, text in page.read().decode()) == (200, True)
     finally:
         server.terminate()
         server.wait(timeout=30)
