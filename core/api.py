@@ -47,10 +47,16 @@ class DecimalString(serializers.DecimalField):
         return format(Decimal(value).normalize(), "f")
 
 
+# What makes a spreadsheet read a cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 class CSVRenderer(BaseRenderer):
     """`?format=csv` for endpoints that answer a list of flat rows: a header of the first row's
     keys, then one line per row. An error body (`{field: [message]}` or `{detail: message}`)
-    becomes `field,message` lines, so a CSV client still reads why it was refused."""
+    becomes `field,message` lines, so a CSV client still reads why it was refused. Text that a
+    spreadsheet would run as a formula (a project title starting with `=`, say) is written
+    with a leading apostrophe (OWASP's advice on CSV injection)."""
 
     media_type = "text/csv"
     format = "csv"
@@ -63,8 +69,15 @@ class CSVRenderer(BaseRenderer):
             writer.writerow(["field", "message"])
             for field, messages in data.items():
                 for message in messages if isinstance(messages, list) else [messages]:
-                    writer.writerow([field, message])
+                    writer.writerow([field, _inert(message)])
         elif data:
             writer.writerow(list(data[0]))
-            writer.writerows([[row[column] for column in data[0]] for row in data])
+            writer.writerows([[_inert(row[column]) for column in data[0]] for row in data])
         return out.getvalue().encode(self.charset)
+
+
+def _inert(value: Any) -> Any:
+    """Text as a spreadsheet shows it and never runs it."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
