@@ -2,7 +2,9 @@
 and retirements, and each retirement's certificate. They show what the public may see, whoever
 is signed in: a page is the same for everyone (the API is where a company sees its drafts)."""
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +17,7 @@ from registry.models import Project, Retirement
 from registry.stats import credit_totals
 
 PAGE_SIZE = 50
+TOTALS_CACHE_KEY = "registry:public-totals-by-vintage"
 PUBLIC = AnonymousUser()
 
 
@@ -29,8 +32,15 @@ def _choice(request: HttpRequest, name: str, choices) -> str:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The front page: the registry's totals by vintage, and the way to its lists."""
-    by_vintage = credit_totals(group_by="vintage")
+    """The front page: the registry's totals by vintage (cached for
+    `PUBLIC_TOTALS_CACHE_SECONDS`), and the way to its lists."""
+    seconds = settings.PUBLIC_TOTALS_CACHE_SECONDS
+    if seconds > 0:
+        by_vintage = cache.get_or_set(
+            TOTALS_CACHE_KEY, lambda: credit_totals(group_by="vintage"), seconds
+        )
+    else:
+        by_vintage = credit_totals(group_by="vintage")
     overall = {
         name: sum(row[name] for row in by_vintage)
         for name in ("issued", "active", "retired", "cancelled")

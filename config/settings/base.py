@@ -160,6 +160,10 @@ CLAIM_LOOKBACK_YEARS = env.int("CLAIM_LOOKBACK_YEARS", default=5)
 CREDITING_PERIOD_MIN_YEARS = env.int("CREDITING_PERIOD_MIN_YEARS", default=7)
 CREDITING_PERIOD_MAX_YEARS = env.int("CREDITING_PERIOD_MAX_YEARS", default=10)
 
+# The public front page's totals are an aggregate over every credit block: kept this many seconds
+# in the cache, so a busy front page does not rerun it per visit (0: computed on every visit).
+PUBLIC_TOTALS_CACHE_SECONDS = env.int("PUBLIC_TOTALS_CACHE_SECONDS", default=60)
+
 # Tasks: with no broker configured they run in-process, so the quickstart needs no services.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

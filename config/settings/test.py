@@ -18,3 +18,5 @@ STORAGES = {
 # Serve static files from the finders: the suite never runs collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Every test sees the totals of its own data, not a cached answer from an earlier test.
+PUBLIC_TOTALS_CACHE_SECONDS = 0

@@ -1,7 +1,8 @@
 """The public pages: what they list, what they filter, and what they never show."""
 
 import pytest
-from django.test import Client
+from django.core.cache import cache
+from django.test import Client, override_settings
 
 from registry import pages
 from registry.models import CreditBlock
@@ -141,3 +142,38 @@ def test_the_retirement_list_filters_by_purpose_and_links_certificates(registry)
     assert f'href="/retirements/{retirement.pk}/"' in listed
     assert "Shanghai Marathon" in listed
     assert "No retirement matches." in other_purpose
+
+
+@pytest.fixture
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()  # no cached totals for the tests that follow
+
+
+def test_the_front_page_keeps_its_totals_for_the_cache_time(registry, parties, empty_cache):
+    block = CreditBlock.objects.filter(status="active").order_by("first").first()
+    with override_settings(PUBLIC_TOTALS_CACHE_SECONDS=60):
+        before = get("/")
+        ledger.retire_credits(
+            actor=parties["proponent"],
+            block=block,
+            quantity=10,
+            beneficiary="Later",
+            purpose="public_good",
+        )
+        cached = get("/")
+        cache.clear()
+        fresh = get("/")
+
+    assert '<strong id="retired">40</strong>' in before
+    assert '<strong id="retired">40</strong>' in cached
+    assert '<strong id="retired">50</strong>' in fresh
+
+
+def test_with_no_cache_time_every_visit_counts_afresh(registry, parties, empty_cache):
+    cache.set(pages.TOTALS_CACHE_KEY, [], 60)  # a stale answer that must not be used
+
+    page = get("/")
+
+    assert '<strong id="retired">40</strong>' in page
