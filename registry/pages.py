@@ -60,7 +60,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "province": _choice(request, "province", Province),
         "sector": _choice(request, "sector", Sector),
     }
-    search = request.GET.get("q", "").strip()[:200]
+    # PostgreSQL text holds no NUL character: one in the query string is dropped, not a 500.
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     projects = selectors.projects_visible_to(PUBLIC).filter(
         **{name: value for name, value in filters.items() if value}
     )

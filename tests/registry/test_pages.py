@@ -84,6 +84,7 @@ def test_a_signed_in_company_sees_the_public_page_too(registry, users):
         ({"province": "Hainan"}, "Hainan solar park", "Donghai Bridge"),
         ({"status": "validation"}, "No public project matches.", "Donghai Bridge"),
         ({"q": "solar"}, "Hainan solar park", "Donghai Bridge"),
+        ({"q": "\x00solar"}, "Hainan solar park", "Donghai Bridge"),
         ({"sector": "transport"}, "No public project matches.", "Hainan solar park"),
         ({"province": "Atlantis"}, "Hainan solar park", "No public project matches."),
     ],
