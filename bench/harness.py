@@ -1,11 +1,13 @@
 """The plumbing the benchmark scripts in this folder share.
 
-Each script (`calculate.py`, `lifecycle.py`, `ledger.py`) measures something different, but they
-all need the same scaffolding around it: a throwaway PostgreSQL database (or SQLite file) that is
-removed again even when the run fails, Django set up on it in this process, and the registry
-served by gunicorn with production settings on a free loopback port, waited on until healthy and
-stopped at the end, with its log kept aside for when something goes wrong. That scaffolding lives
-here so that a fix to it (a leaked database, a server left running) is made once.
+Each script (`calculate.py`, `lifecycle.py`, `ledger.py`, `stats.py`) measures something
+different, but they all need the same scaffolding around it: a throwaway PostgreSQL database (or
+SQLite file) that is removed again even when the run fails, Django set up on it in this process,
+and the registry served by gunicorn with production settings on a free loopback port, waited on
+until healthy and stopped at the end, with its log kept aside for when something goes wrong.
+That scaffolding lives here so that a fix to it (a leaked database, a server left running) is
+made once. So does the offshore wind farm that `lifecycle.py` and `ledger.py` walk through the
+services to issuance.
 
 The scripts import it as `from harness import ...`: run as `.venv/bin/python bench/<script>.py`,
 a script's own folder is the first entry of `sys.path`.
@@ -23,12 +25,30 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
 # The repository root: Django's settings and gunicorn's `config.wsgi` are imported from there.
 BASE_DIR = Path(__file__).resolve().parent.parent
 POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
+
+# The offshore wind farm the lifecycle and ledger benchmarks register, as in
+# tests/registry/conftest.py: 1,000,000 MWh supplied and 5,000 MWh taken from the grid, and a
+# year of monthly readings claiming 687,370.875 tCO2e, of which 687,000.5 are verified.
+DESIGN_PARAMETERS = {
+    "EG_export": ["1000000"],
+    "EG_import": ["5000"],
+    "EF_grid_OM": "0.7921",
+    "EF_grid_BM": "0.3870",
+}
+EXPORT = ["98000", "91500", "88250.5", "80000", "72000", "70400"]
+EXPORT += ["69849.5", "71000", "78000", "86000", "94000", "101000"]
+IMPORT = ["400"] * 10 + ["500", "500"]
+MONITORED = {"EG_export": EXPORT, "EG_import": IMPORT}
+PERIOD_START, PERIOD_END = date(2024, 7, 1), date(2025, 6, 30)
+VERIFIED = "687000.5"
 
 
 @dataclass
@@ -192,3 +212,54 @@ def percentile(values: list[float], share: float) -> float:
     """The value below which `share` of `values` fall (the nearest rank, no interpolation)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def report_awaiting_issuance(
+    *,
+    company,
+    validator,
+    verifier,
+    operator,
+    methodology,
+    title: str,
+    monitored: Mapping[str, list[str]] = MONITORED,
+    verified: str = VERIFIED,
+):
+    """A new offshore wind project of `company`'s, validated by `validator` and registered by
+    `operator`, with one monitoring report verified by `verifier` and awaiting issuance: walked
+    through the real services with no publicity wait, as the tests' `Lifecycle` does."""
+    from django.test import override_settings
+
+    from registry.services import projects, reports
+
+    with override_settings(PROJECT_PUBLICITY_WORKING_DAYS=0, CLAIM_PUBLICITY_WORKING_DAYS=0):
+        project = projects.create_project(
+            actor=company,
+            title=title,
+            methodology=methodology,
+            sector="energy_industries",
+            province="Shanghai",
+            location="East China Sea, 35 km offshore",
+            construction_start=date(2023, 3, 1),
+            crediting_period_start=date(2024, 1, 1),
+            crediting_period_end=date(2033, 12, 31),
+            parameters=DESIGN_PARAMETERS,
+            verifier=validator.organization,
+        )
+        project = projects.submit_project(actor=company, project=project)
+        project = projects.validate_project(
+            actor=validator, project=project, opinion="positive", report="Conforms."
+        )
+        project = projects.register_project(actor=operator, project=project)
+        report = reports.create_report(
+            actor=company,
+            project=project,
+            period_start=PERIOD_START,
+            period_end=PERIOD_END,
+            parameters=monitored,
+            verifier=verifier.organization,
+        )
+        report = reports.submit_report(actor=company, report=report)
+        return reports.verify_report(
+            actor=verifier, report=report, opinion="positive", verified_reductions=Decimal(verified)
+        )

@@ -75,7 +75,6 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from io import StringIO
 from urllib.parse import unquote, urlsplit
 
@@ -87,6 +86,7 @@ from harness import (
     gunicorn,
     http_request,
     production_environment,
+    report_awaiting_issuance,
     throwaway_database,
     wait_until_healthy,
 )
@@ -95,19 +95,6 @@ TRANSFERS_PATH = "/api/v1/transfers/"
 TARGET_SHARE = 0.25  # service layer / pgbench at TARGET_CONCURRENCY
 TARGET_CONCURRENCY = 8
 
-# The project design and a year of monthly readings, as in tests/registry/conftest.py.
-DESIGN_PARAMETERS = {
-    "EG_export": ["1000000"],
-    "EG_import": ["5000"],
-    "EF_grid_OM": "0.7921",
-    "EF_grid_BM": "0.3870",
-}
-EXPORT = ["98000", "91500", "88250.5", "80000", "72000", "70400"]
-EXPORT += ["69849.5", "71000", "78000", "86000", "94000", "101000"]
-IMPORT = ["400"] * 10 + ["500", "500"]
-MONITORED = {"EG_export": EXPORT, "EG_import": IMPORT}
-PERIOD_START, PERIOD_END = date(2024, 7, 1), date(2025, 6, 30)
-VERIFIED = "687000.5"
 ISSUED = 687000
 SOURCE_VINTAGE, SOURCE_CREDITS = 2024, 346323  # the block each client moves credits from
 
@@ -297,14 +284,13 @@ def run(options: argparse.Namespace, database_url: str, database_name: str) -> i
 def prepare_ledger(companies: int) -> Ledger:
     """`companies` companies, each holding one issuance in its default account, and a sink
     account of another company; built through the services as the tests' `Lifecycle` does."""
-    from django.test import override_settings
 
     from accounts import services as account_services
     from accounts.models import User
     from accounts.provinces import Province
     from methodologies.models import Methodology
     from registry.models import CreditBlock
-    from registry.services import issuance, ledger, projects, reports
+    from registry.services import issuance, ledger
 
     methodology = Methodology.objects.get(code="CCER-01-002", status="published")
 
@@ -333,53 +319,25 @@ def prepare_ledger(companies: int) -> Ledger:
     validator, verifier = verifiers
 
     holders = []
-    with override_settings(PROJECT_PUBLICITY_WORKING_DAYS=0, CLAIM_PUBLICITY_WORKING_DAYS=0):
-        for number in range(1, companies + 1):
-            company, password = member(
-                "proponent", f"Offshore wind company {number}", f"bench-company{number}"
-            )
-            project = projects.create_project(
-                actor=company,
-                title=f"Offshore wind farm {number} (ledger benchmark)",
-                methodology=methodology,
-                sector="energy_industries",
-                province="Shanghai",
-                location="East China Sea, 35 km offshore",
-                construction_start=date(2023, 3, 1),
-                crediting_period_start=date(2024, 1, 1),
-                crediting_period_end=date(2033, 12, 31),
-                parameters=DESIGN_PARAMETERS,
-                verifier=validator.organization,
-            )
-            project = projects.submit_project(actor=company, project=project)
-            project = projects.validate_project(
-                actor=validator, project=project, opinion="positive", report="Conforms."
-            )
-            project = projects.register_project(actor=operator, project=project)
-            report = reports.create_report(
-                actor=company,
-                project=project,
-                period_start=PERIOD_START,
-                period_end=PERIOD_END,
-                parameters=MONITORED,
-                verifier=verifier.organization,
-            )
-            report = reports.submit_report(actor=company, report=report)
-            report = reports.verify_report(
-                actor=verifier,
-                report=report,
-                opinion="positive",
-                verified_reductions=Decimal(VERIFIED),
-            )
-            issued = issuance.issue_credits(actor=operator, report=report)
-            if issued.quantity != ISSUED:
-                raise Failure(f"issued {issued.quantity} credits, expected {ISSUED}")
-            block = CreditBlock.objects.get(issuance=issued, vintage=SOURCE_VINTAGE)
-            if block.quantity != SOURCE_CREDITS:
-                raise Failure(f"block {block.pk} holds {block.quantity}, not {SOURCE_CREDITS}")
-            holders.append(
-                Holder(company.username, password, company.pk, block.account_id, block.pk)
-            )
+    for number in range(1, companies + 1):
+        company, password = member(
+            "proponent", f"Offshore wind company {number}", f"bench-company{number}"
+        )
+        report = report_awaiting_issuance(
+            company=company,
+            validator=validator,
+            verifier=verifier,
+            operator=operator,
+            methodology=methodology,
+            title=f"Offshore wind farm {number} (ledger benchmark)",
+        )
+        issued = issuance.issue_credits(actor=operator, report=report)
+        if issued.quantity != ISSUED:
+            raise Failure(f"issued {issued.quantity} credits, expected {ISSUED}")
+        block = CreditBlock.objects.get(issuance=issued, vintage=SOURCE_VINTAGE)
+        if block.quantity != SOURCE_CREDITS:
+            raise Failure(f"block {block.pk} holds {block.quantity}, not {SOURCE_CREDITS}")
+        holders.append(Holder(company.username, password, company.pk, block.account_id, block.pk))
     buyer, _ = member("proponent", "Carbon buyer (ledger benchmark)", "bench-buyer")
     sink = ledger.open_account(
         actor=operator, organization=buyer.organization, name="Benchmark sink"
@@ -437,8 +395,16 @@ def concurrently(
             cleanup(index)
 
     threads = [threading.Thread(target=worker, args=(index,)) for index in range(clients)]
-    for thread in threads:
-        thread.start()
+    seconds_run = run_for(seconds, threads, ready, stop)
+    return Rate(sum(done), clients, seconds_run), problems
+
+
+def run_for(seconds: float, workers: list, ready, stop) -> float:
+    """Start `workers` (threads or processes), release them together through the `ready`
+    barrier, stop them after `seconds` and wait for them; the seconds from the release to the
+    last one's end. Also on Ctrl-C, no worker is left waiting or transferring."""
+    for worker in workers:
+        worker.start()
     started = time.perf_counter()
     try:
         with suppress(threading.BrokenBarrierError):
@@ -446,12 +412,11 @@ def concurrently(
         started = time.perf_counter()
         stop.wait(seconds)
     finally:
-        # Also on Ctrl-C: no thread is left waiting or transferring.
         stop.set()
         ready.abort()
-        for thread in threads:
-            thread.join()
-    return Rate(sum(done), clients, time.perf_counter() - started), problems
+        for worker in workers:
+            worker.join()
+    return time.perf_counter() - started
 
 
 # --- In-process, through the service layer ------------------------------------------------------
@@ -517,20 +482,8 @@ def service_process_rate(ledger: Ledger, clients: int, seconds: float) -> Rate:
     before = transfers_recorded()
     connections.close_all()
     processes = [context.Process(target=worker, args=(index,)) for index in range(clients)]
-    for process in processes:
-        process.start()
-    started = time.perf_counter()
-    try:
-        with suppress(threading.BrokenBarrierError):
-            ready.wait()
-        started = time.perf_counter()
-        stop.wait(seconds)
-    finally:
-        stop.set()
-        ready.abort()
-        for process in processes:
-            process.join()
-    rate = Rate(sum(done), clients, time.perf_counter() - started)
+    seconds_run = run_for(seconds, processes, ready, stop)
+    rate = Rate(sum(done), clients, seconds_run)
     if not problems.empty():
         raise Failure(f"service layer, processes, at concurrency {clients}: {problems.get()}")
     return checked("service layer (processes)", rate, before)

@@ -38,13 +38,16 @@ import threading
 import time
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 from io import StringIO
 from typing import Any
 
 from harness import (
+    DESIGN_PARAMETERS,
+    MONITORED,
+    PERIOD_END,
+    PERIOD_START,
     POSTGRES_SERVER,
+    VERIFIED,
     django_on,
     engine_name,
     free_port,
@@ -52,28 +55,15 @@ from harness import (
     http_request,
     percentile,
     production_environment,
+    report_awaiting_issuance,
     throwaway_database,
     wait_until_healthy,
 )
 
 DEMO_PASSWORD = "carbon-demo-2026"  # load_demo's, published in the README
 
-# The project design and a year of monthly readings, as in tests/registry/conftest.py:
-# 1,000,000 MWh supplied and 5,000 MWh taken from the grid, claiming 687,370.875 tCO2e.
-DESIGN_PARAMETERS = {
-    "EG_export": ["1000000"],
-    "EG_import": ["5000"],
-    "EF_grid_OM": "0.7921",
-    "EF_grid_BM": "0.3870",
-}
-EXPORT = ["98000", "91500", "88250.5", "80000", "72000", "70400"]
-EXPORT += ["69849.5", "71000", "78000", "86000", "94000", "101000"]
-IMPORT = ["400"] * 10 + ["500", "500"]
-MONITORED = {"EG_export": EXPORT, "EG_import": IMPORT}
 CLAIMED = "687370.875"  # (1,000,000 - 5,000) MWh x 0.690825 tCO2/MWh
-PERIOD_START, PERIOD_END = date(2024, 7, 1), date(2025, 6, 30)
 # floor(687000.5) credits split by the days of the period in each year (184 and 181 of 365).
-VERIFIED = "687000.5"
 ISSUED = 687000
 VINTAGES = [(2024, 346323), (2025, 340677)]
 # A very large claim: (1.5e9 - 5,000) MWh x 0.690825 = 1,036,234,045.875 tCO2e.
@@ -339,55 +329,26 @@ def request(
 def prepare_reports(
     methodology, count: int, monitored: dict[str, list[str]] = MONITORED, verified=VERIFIED
 ) -> list:
-    """`count` verified reports awaiting issuance, each of its own registered project, made
-    through the real services with no publicity wait (as the tests' `Lifecycle` does)."""
-    from django.test import override_settings
-
+    """`count` verified reports awaiting issuance, each of its own registered project."""
     from accounts.models import User
     from registry.models import MonitoringReport
-    from registry.services import projects, reports
 
     users = {u.username: u for u in User.objects.select_related("organization")}
-    proponent, verifier, verifier2 = users["proponent"], users["verifier"], users["verifier2"]
     prepared = []
-    with override_settings(PROJECT_PUBLICITY_WORKING_DAYS=0, CLAIM_PUBLICITY_WORKING_DAYS=0):
-        for _ in range(count):
-            project = projects.create_project(
-                actor=proponent,
-                title="Donghai Bridge offshore wind farm phase III (issuance benchmark)",
-                methodology=methodology,
-                sector="energy_industries",
-                province="Shanghai",
-                location="East China Sea, 35 km offshore",
-                construction_start=date(2023, 3, 1),
-                crediting_period_start=date(2024, 1, 1),
-                crediting_period_end=date(2033, 12, 31),
-                parameters=DESIGN_PARAMETERS,
-                verifier=verifier.organization,
-            )
-            project = projects.submit_project(actor=proponent, project=project)
-            project = projects.validate_project(
-                actor=verifier, project=project, opinion="positive", report="Conforms."
-            )
-            project = projects.register_project(actor=users["operator"], project=project)
-            report = reports.create_report(
-                actor=proponent,
-                project=project,
-                period_start=PERIOD_START,
-                period_end=PERIOD_END,
-                parameters=monitored,
-                verifier=verifier2.organization,
-            )
-            report = reports.submit_report(actor=proponent, report=report)
-            report = reports.verify_report(
-                actor=verifier2,
-                report=report,
-                opinion="positive",
-                verified_reductions=Decimal(verified),
-            )
-            if report.status != MonitoringReport.Status.ISSUANCE_REVIEW:
-                raise Failure(f"report {report.pk} is {report.status}, not in issuance review")
-            prepared.append(report)
+    for _ in range(count):
+        report = report_awaiting_issuance(
+            company=users["proponent"],
+            validator=users["verifier"],
+            verifier=users["verifier2"],
+            operator=users["operator"],
+            methodology=methodology,
+            title="Donghai Bridge offshore wind farm phase III (issuance benchmark)",
+            monitored=monitored,
+            verified=verified,
+        )
+        if report.status != MonitoringReport.Status.ISSUANCE_REVIEW:
+            raise Failure(f"report {report.pk} is {report.status}, not in issuance review")
+        prepared.append(report)
     return prepared
 
 
