@@ -8,9 +8,11 @@ BROWSER_PACKAGES := chromium chromium-driver fonts-wqy-zenhei
 
 .PHONY: run test lint install browser
 
-$(VENV)/.installed: requirements.txt
+# Production installs requirements.txt alone; a developer's machine, the quickstart and CI add
+# requirements-dev.txt (tests, lint, the embedded PostgreSQL server).
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PYTHON) || python3 -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed

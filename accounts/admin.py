@@ -4,8 +4,8 @@ from django import forms
 from django.contrib import admin
 
 from accounts import services
-from accounts.admin_site import ServiceAddAdmin, ServiceAddForm
 from accounts.models import Accreditation, Organization, User
+from core.admin_site import ServiceAddAdmin, ServiceAddForm
 
 
 class OrganizationAddForm(ServiceAddForm):

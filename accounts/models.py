@@ -5,16 +5,10 @@ from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 
-from accounts.provinces import Province
 from core.models import TimeStampedModel
+from core.provinces import Province
+from core.roles import OrganizationKind
 from core.sectors import Sector
-
-
-class OrganizationKind(models.TextChoices):
-    PROPONENT = "proponent", "Project proponent"
-    VERIFIER = "verifier", "Validation and verification body"
-    REGULATOR = "regulator", "Competent authority"
-    OPERATOR = "operator", "Registry operator"
 
 
 class Organization(TimeStampedModel):

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from accounts.models import Accreditation, Organization, User
-from accounts.rules import can_read_everything
+from core.roles import can_read_everything
 
 
 def organization_directory() -> QuerySet[Organization]:

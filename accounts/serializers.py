@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from accounts.models import Accreditation, Organization, User
-from accounts.provinces import Province
+from core.provinces import Province
 from core.sectors import Sector
 
 

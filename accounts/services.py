@@ -15,10 +15,10 @@ from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as CodeValidationError
 
 from accounts.models import Accreditation, Organization, User
-from accounts.provinces import Province
 from accounts.rules import can_manage_organizations
 from core.audit import record_event
 from core.errors import AccessDenied, InvalidInput
+from core.provinces import Province
 from core.sectors import Sector
 
 NAME_REQUIRED = "This field may not be blank."

@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
-from accounts.rules import can_manage_organizations
 from accounts.serializers import (
     AccreditationInputSerializer,
     AccreditationSerializer,
@@ -19,9 +18,8 @@ from accounts.serializers import (
     UserInputSerializer,
     UserSerializer,
 )
-from core.api import allowed_if
-
-CanManageOrganizations = allowed_if(can_manage_organizations, "CanManageOrganizations")
+from core.api import parsed
+from core.permissions import IsOperator
 
 
 class OrganizationViewSet(
@@ -38,13 +36,12 @@ class OrganizationViewSet(
     def get_permissions(self):
         if self.request.method in ("GET", "HEAD", "OPTIONS"):
             return [AllowAny()]
-        return [IsAuthenticated(), CanManageOrganizations()]
+        return [IsAuthenticated(), IsOperator()]
 
     @extend_schema(request=OrganizationInputSerializer, responses={201: OrganizationSerializer})
     def create(self, request: Request) -> Response:
-        data = OrganizationInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        organization = services.create_organization(actor=request.user, **data.validated_data)
+        data = parsed(OrganizationInputSerializer, request)
+        organization = services.create_organization(actor=request.user, **data)
         return Response(OrganizationSerializer(organization).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=AccreditationSerializer(many=True))
@@ -59,10 +56,9 @@ class OrganizationViewSet(
         if request.method == "GET":
             accreditations = selectors.accreditations_of(organization)
             return Response(AccreditationSerializer(accreditations, many=True).data)
-        data = AccreditationInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = parsed(AccreditationInputSerializer, request)
         accreditation = services.add_accreditation(
-            actor=request.user, organization=organization, **data.validated_data
+            actor=request.user, organization=organization, **data
         )
         return Response(AccreditationSerializer(accreditation).data, status=status.HTTP_201_CREATED)
 
@@ -77,14 +73,13 @@ class UserViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_permissions(self):
         if self.action == "create":
-            return [IsAuthenticated(), CanManageOrganizations()]
+            return [IsAuthenticated(), IsOperator()]
         return [IsAuthenticated()]
 
     @extend_schema(request=UserInputSerializer, responses={201: UserSerializer})
     def create(self, request: Request) -> Response:
-        data = UserInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = services.create_user(actor=request.user, **data.validated_data)
+        data = parsed(UserInputSerializer, request)
+        user = services.create_user(actor=request.user, **data)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 

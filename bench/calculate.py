@@ -2,11 +2,11 @@
 
 Run by hand from the repository root:
 
-    .venv/bin/python bench/calculate.py [--sqlite] [--iterations N] [--requests N] [--threads N]
+    .venv/bin/python bench/calculate.py [--iterations N] [--requests N] [--threads N]
 
-It makes a throwaway database (PostgreSQL on 127.0.0.1:5432 as user postgres, or a SQLite file
-with --sqlite), migrates it and loads the methodology library with the real command. Then it
-times CCER-01-002-V01 with twelve monthly meter readings:
+It makes a throwaway database (PostgreSQL on 127.0.0.1:5432 as user postgres), migrates it
+and loads the methodology library with the real command. Then it times CCER-01-002-V01
+with twelve monthly meter readings:
 
 - in this process, through `services.calculate_methodology` (the model is read from the
   database on every call, as a request does), and through the engine alone on a model read
@@ -81,7 +81,6 @@ class Timing:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sqlite", action="store_true", help="a SQLite file, not PostgreSQL")
     parser.add_argument("--server", default=POSTGRES_SERVER, help="PostgreSQL server URL")
     parser.add_argument("--iterations", type=int, default=1000, help="in-process calculations")
     parser.add_argument("--requests", type=int, default=1000, help="HTTP requests in all")
@@ -90,7 +89,7 @@ def main() -> int:
     options = parser.parse_args()
 
     name = f"registry_bench_{os.getpid()}"
-    with throwaway_database(name, server=options.server, sqlite=options.sqlite) as database_url:
+    with throwaway_database(name, server=options.server) as database_url:
         # The test settings only default DATABASE_URL, so this one wins.
         environment = {
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
@@ -139,7 +138,7 @@ def api_token() -> str:
     from rest_framework.authtoken.models import Token
 
     from accounts import services
-    from accounts.provinces import Province
+    from core.provinces import Province
 
     organization = services.create_organization(
         actor=None, name="Benchmark organisation", kind="proponent", province=Province.BEIJING

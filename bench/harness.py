@@ -1,8 +1,8 @@
 """The plumbing the benchmark scripts in this folder share.
 
 Each script (`calculate.py`, `lifecycle.py`, `ledger.py`, `stats.py`) measures something
-different, but they all need the same scaffolding around it: a throwaway PostgreSQL database (or
-SQLite file) that is removed again even when the run fails, Django set up on it in this process,
+different, but they all need the same scaffolding around it: a throwaway PostgreSQL database that
+is removed again even when the run fails, Django set up on it in this process,
 and the registry served by gunicorn with production settings on a free loopback port, waited on
 until healthy and stopped at the end, with its log kept aside for when something goes wrong.
 That scaffolding lives here so that a fix to it (a leaked database, a server left running) is
@@ -16,7 +16,6 @@ a script's own folder is the first entry of `sys.path`.
 import http.client
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -29,6 +28,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import IO
+
+import psycopg
+from psycopg import sql
 
 # The repository root: Django's settings and gunicorn's `config.wsgi` are imported from there.
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -64,19 +66,9 @@ class Server:
 
 
 @contextmanager
-def throwaway_database(name: str, *, server: str, sqlite: bool = False) -> Iterator[str]:
-    """The URL of a new, empty database called `name` on `server` (or of a SQLite file in a new
-    directory, `name` unused), removed again on the way out."""
-    if sqlite:
-        directory = tempfile.mkdtemp(prefix="registry-bench-")
-        try:
-            yield f"sqlite:///{directory}/bench.sqlite3"
-        finally:
-            shutil.rmtree(directory, ignore_errors=True)
-        return
-    # Imported here: a SQLite run should not need psycopg.
-    import psycopg
-    from psycopg import sql
+def throwaway_database(name: str, *, server: str) -> Iterator[str]:
+    """The URL of a new, empty database called `name` on `server`, removed again on the way
+    out."""
 
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -100,6 +92,9 @@ def production_environment(database_url: str) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": database_url,
+        # Production starts only with a task broker and a shared cache: the machine's Redis.
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "CACHE_URL": "redis://127.0.0.1:6379/1",
     }
 
 
@@ -126,10 +121,8 @@ def engine_name() -> str:
     """The database Django is connected to and its version, such as "PostgreSQL 15.20"."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        version = connection.pg_version  # as the server reports it: 150020 is 15.20
-        return f"PostgreSQL {version // 10000}.{version % 10000}"
-    return f"SQLite {connection.Database.sqlite_version}"
+    version = connection.pg_version  # as the server reports it: 150020 is 15.20
+    return f"PostgreSQL {version // 10000}.{version % 10000}"
 
 
 @contextmanager
@@ -230,7 +223,7 @@ def report_awaiting_issuance(
     through the real services with no publicity wait, as the tests' `Lifecycle` does."""
     from django.test import override_settings
 
-    from registry.services import projects, reports
+    from registry.projects.services import projects, reports
 
     with override_settings(PROJECT_PUBLICITY_WORKING_DAYS=0, CLAIM_PUBLICITY_WORKING_DAYS=0):
         project = projects.create_project(

@@ -21,8 +21,9 @@ so the same source block serves every transfer. What they do share is what every
 shares: the sink account's row (share-locked) and the audit chain head (locked until commit).
 At each concurrency level (1, 4 and 8 by default), for `--seconds` each:
 
-- service: `registry.services.ledger.transfer_credits` from N threads of this process, each on
-  its own database connection (closed at the end); one process, so the threads share its GIL;
+- service: `registry.ledger.services.movements.transfer_credits` from N threads of this
+  process, each on its own database connection (closed at the end); one process, so the
+  threads share its GIL;
 - HTTP: `POST /api/v1/transfers/` (no Idempotency-Key) from N client threads, each with its own
   keep-alive connection and its company's token from `POST /api/v1/auth/token/`, to gunicorn
   with production settings on a free loopback port, with as many sync workers as the highest
@@ -39,7 +40,7 @@ measurement the number of new transfer movements must equal the transfers counte
 The audit chain: pgbench writes into the same database and the same chain as the services, and
 computes each entry's hash in SQL exactly as `core.audit.entry_hash` does (the same canonical
 JSON, sorted keys, no whitespace, the UTC timestamp in ISO format; SHA-256 with PostgreSQL's
-sha256()). So the closing checks, `registry.reconciliation.reconcile()` and
+sha256()). So the closing checks, `registry.ledger.reconciliation.reconcile()` and
 `core.audit.verify_chain()`, cover pgbench's rows as well as the services': if the SQL did less
 than a real transfer, or hashed something else, the run fails. (Running pgbench on a clone of
 the database would be simpler but would leave its rows unchecked.) The canonical JSON template
@@ -99,14 +100,15 @@ ISSUED = 687000
 SOURCE_VINTAGE, SOURCE_CREDITS = 2024, 346323  # the block each client moves credits from
 
 # `core.audit.content_hash` of a transfer's entry: json.dumps of the content fields with sorted
-# keys and no whitespace; `after` as `registry.services.ledger._record` writes it for a transfer
-# of one credit. Filled in by format(): actor id, username (JSON string), moved block id, source
-# account id, serial (JSON string), sink account id, movement id, time. The entry's hash is then
+# keys and no whitespace; `after` as `registry.ledger.services.movements._record`
+# writes it for a transfer of one credit. Filled in by format(): actor id, username (JSON
+# string), moved block id, source account id, serial (JSON string), sink account id,
+# movement id, time. The entry's hash is then
 # `core.audit.link_hash`: SHA-256 of "<position>:<previous hash>:<content hash>".
 CANONICAL_TRANSFER = (
     '{"action":"ledger.transfer","actor_id":%s,"actor_username":%s,'
     '"after":{"block":%s,"from_account":%s,"quantity":1,"serial":%s,"to_account":%s},'
-    '"before":null,"object_id":"%s","object_type":"registry.movement","recorded_at":"%s"}'
+    '"before":null,"object_id":"%s","object_type":"ledger.movement","recorded_at":"%s"}'
 )
 # datetime.isoformat() in UTC; it leaves out the fraction when it is zero (see the script).
 ISO_CLOCK = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
@@ -116,18 +118,18 @@ PGBENCH_SCRIPT = """\
 \\set source {sources}
 \\set actor {actors}
 BEGIN;
-SELECT id, frozen FROM registry_holdingaccount
+SELECT id, frozen FROM ledger_holdingaccount
     WHERE id IN (:source, :sink) ORDER BY id FOR SHARE;
-SELECT issuance_id, project_id, vintage, last FROM registry_creditblock
+SELECT issuance_id, project_id, vintage, last FROM ledger_creditblock
     WHERE id = :block AND account_id = :source AND status = 'active' AND quantity > 1
     FOR UPDATE \\gset b_
-UPDATE registry_creditblock SET last = last - 1, quantity = quantity - 1 WHERE id = :block;
-INSERT INTO registry_creditblock
+UPDATE ledger_creditblock SET last = last - 1, quantity = quantity - 1 WHERE id = :block;
+INSERT INTO ledger_creditblock
     (created_at, issuance_id, project_id, vintage, first, last, quantity, account_id, status)
     VALUES (now(), :b_issuance_id, :b_project_id, :b_vintage, :b_last, :b_last, 1, :sink,
             'active')
     RETURNING id AS moved \\gset
-INSERT INTO registry_movement
+INSERT INTO ledger_movement
     (kind, issuance_id, block_id, first, last, quantity, from_account_id, to_account_id,
      actor_id, occurred_at, note)
     VALUES ('transfer', :b_issuance_id, :moved, :b_last, :b_last, 1, :source, :sink, :actor,
@@ -152,7 +154,7 @@ WITH content AS (
     INSERT INTO core_auditentry
         (id, recorded_at, actor_id, actor_username, action, object_type, object_id, before,
          after, previous_hash, entry_hash)
-    SELECT head.id, h.at, h.actor_id, h.username, 'ledger.transfer', 'registry.movement',
+    SELECT head.id, h.at, h.actor_id, h.username, 'ledger.transfer', 'ledger.movement',
            h.object_id, NULL,
            jsonb_build_object('block', h.moved, 'serial', h.serial, 'quantity', 1,
                               'from_account', h.source, 'to_account', h.sink),
@@ -287,10 +289,10 @@ def prepare_ledger(companies: int) -> Ledger:
 
     from accounts import services as account_services
     from accounts.models import User
-    from accounts.provinces import Province
+    from core.provinces import Province
     from methodologies.models import Methodology
-    from registry.models import CreditBlock
-    from registry.services import issuance, ledger
+    from registry.ledger.models import CreditBlock
+    from registry.ledger.services import issuance, movements
 
     methodology = Methodology.objects.get(code="CCER-01-002", status="published")
 
@@ -339,14 +341,14 @@ def prepare_ledger(companies: int) -> Ledger:
             raise Failure(f"block {block.pk} holds {block.quantity}, not {SOURCE_CREDITS}")
         holders.append(Holder(company.username, password, company.pk, block.account_id, block.pk))
     buyer, _ = member("proponent", "Carbon buyer (ledger benchmark)", "bench-buyer")
-    sink = ledger.open_account(
+    sink = movements.open_account(
         actor=operator, organization=buyer.organization, name="Benchmark sink"
     )
     return Ledger(holders, sink.pk)
 
 
 def transfers_recorded() -> int:
-    from registry.models import Movement
+    from registry.ledger.models import Movement
 
     return Movement.objects.filter(kind=Movement.Kind.TRANSFER).count()
 
@@ -449,8 +451,8 @@ def service_process_rate(ledger: Ledger, clients: int, seconds: float) -> Rate:
     from django.db import connections
 
     from accounts.models import User
-    from registry.models import CreditBlock, HoldingAccount
-    from registry.services.ledger import transfer_credits
+    from registry.ledger.models import CreditBlock, HoldingAccount
+    from registry.ledger.services.movements import transfer_credits
 
     # A forked child must not share the parent's database connection.
     connections.close_all()
@@ -494,8 +496,8 @@ def service_rate(ledger: Ledger, clients: int, seconds: float) -> Rate:
     from django.db import connection
 
     from accounts.models import User
-    from registry.models import CreditBlock, HoldingAccount
-    from registry.services.ledger import transfer_credits
+    from registry.ledger.models import CreditBlock, HoldingAccount
+    from registry.ledger.services.movements import transfer_credits
 
     def prepare(index: int) -> Callable[[], None]:
         holder = ledger.holders[index]
@@ -673,7 +675,7 @@ def pgbench_rate(command: list[str], clients: int, environment: dict, timeout: f
 def verify_ledger() -> bool:
     """The ledger reconciles and the audit chain verifies, pgbench's rows included."""
     from core.audit import verify_chain
-    from registry.reconciliation import reconcile
+    from registry.ledger.reconciliation import reconcile
 
     started = time.perf_counter()
     reconciliation = reconcile()
@@ -694,8 +696,8 @@ def verify_ledger() -> bool:
 def profile(ledger: Ledger, count: int) -> None:
     """cProfile of `count` transfers from this thread, the top entries by cumulative time."""
     from accounts.models import User
-    from registry.models import CreditBlock, HoldingAccount
-    from registry.services.ledger import transfer_credits
+    from registry.ledger.models import CreditBlock, HoldingAccount
+    from registry.ledger.services.movements import transfer_credits
 
     holder = ledger.holders[0]
     actor = User.objects.get(pk=holder.user_id)

@@ -3,13 +3,12 @@ service sustains.
 
 Run by hand from the repository root:
 
-    .venv/bin/python bench/lifecycle.py [--sqlite] [--lifecycles N] [--reports N]
+    .venv/bin/python bench/lifecycle.py [--lifecycles N] [--reports N]
                                         [--concurrency N [N ...]] [--workers N]
 
-It makes a throwaway database (PostgreSQL on 127.0.0.1:5432 as user postgres, or a SQLite file
-with --sqlite), migrates it and loads the methodology library and the demo organisations and
-users with the real commands (`load_library`, `load_demo`). This process runs with the
-production settings too, so the demo passwords are hashed as the server expects. Then:
+It makes a throwaway database (PostgreSQL on 127.0.0.1:5432 as user postgres), migrates it
+and loads the methodology library and the demo organisations and users with the real
+commands (`load_library`, `load_demo`). This process runs with the production settings too, so the demo passwords are hashed as the server expects. Then:
 
 - through the HTTP API, served by gunicorn with production settings and 2 workers on a free
   loopback port, with PROJECT_PUBLICITY_WORKING_DAYS=0 and CLAIM_PUBLICITY_WORKING_DAYS=0 in
@@ -18,7 +17,7 @@ production settings too, so the demo passwords are hashed as the server expects.
   project: create project, submit, validate (verifier), register (operator), create a
   monitoring report engaging verifier2, submit, verify (verifier2), issue (operator). Two
   untimed lifecycles per worker come first, so that each has built its unit registry;
-- in this process, through `registry.services.issuance.issue_credits`: M reports per
+- in this process, through `registry.ledger.services.issuance.issue_credits`: M reports per
   concurrency level are brought to issuance review through the real services (untimed), then
   only the issue calls are timed, from 1 and from 4 threads, each issuing its own reports;
 - one issuance of 1,000,000,000.9 verified tCO2e (a report of 1.5e9 MWh supplied in one
@@ -130,7 +129,6 @@ class LargeIssuance:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sqlite", action="store_true", help="a SQLite file, not PostgreSQL")
     parser.add_argument("--server", default=POSTGRES_SERVER, help="PostgreSQL server URL")
     parser.add_argument("--lifecycles", type=int, default=20, help="timed HTTP lifecycles")
     parser.add_argument(
@@ -146,7 +144,7 @@ def main() -> int:
 
     name = f"bench_lifecycle_{os.getpid()}_{secrets.token_hex(4)}"
     with (
-        throwaway_database(name, server=options.server, sqlite=options.sqlite) as database_url,
+        throwaway_database(name, server=options.server) as database_url,
         # Production settings here too: the demo users' passwords must be hashed with a hasher
         # the server knows (the test settings use MD5, which production does not accept).
         django_on(production_environment(database_url)),
@@ -331,7 +329,7 @@ def prepare_reports(
 ) -> list:
     """`count` verified reports awaiting issuance, each of its own registered project."""
     from accounts.models import User
-    from registry.models import MonitoringReport
+    from registry.projects.models import MonitoringReport
 
     users = {u.username: u for u in User.objects.select_related("organization")}
     prepared = []
@@ -356,7 +354,7 @@ def issue_in_process(options: argparse.Namespace, methodology) -> list[IssueTimi
     """Issue `options.reports` prepared reports at each concurrency level; only the issue
     calls are timed."""
     from accounts.models import User
-    from registry.services.issuance import issue_credits
+    from registry.ledger.services.issuance import issue_credits
 
     operator = User.objects.select_related("organization").get(username="operator")
     started = time.perf_counter()
@@ -382,7 +380,7 @@ def issue_concurrently(reports: list, threads: int) -> IssueTiming:
     from django.db import connection
 
     from accounts.models import User
-    from registry.services.issuance import issue_credits
+    from registry.ledger.services.issuance import issue_credits
 
     shares = [reports[index::threads] for index in range(threads)]
     ready = threading.Barrier(threads + 1)
@@ -440,7 +438,7 @@ def check_issuance(issuance, quantity: int, vintages: list[tuple[int, int]]) -> 
 def large_issuance(methodology) -> LargeIssuance:
     """One issuance of 1,000,000,000.9 verified tCO2e: one block per vintage."""
     from accounts.models import User
-    from registry.services.issuance import issue_credits
+    from registry.ledger.services.issuance import issue_credits
 
     operator = User.objects.select_related("organization").get(username="operator")
     [report] = prepare_reports(methodology, 1, LARGE_MONITORED, LARGE_VERIFIED)

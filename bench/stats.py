@@ -16,9 +16,10 @@ hours); the exclusion constraint still checks every block, and the closing recon
 every issuance's blocks partition its range.
 
 Then, for each grouping (vintage, methodology, sector, province, project), it times
-`registry.stats.credit_totals` in this process and `GET /api/v1/stats/totals/` (JSON, and CSV for
-the project grouping) through Django's test client, which runs the whole view stack without a
-server: the median and the slowest of `--repeat` runs (5 by default), after one untimed run.
+`registry.reporting.selectors.credit_totals` in this process and `GET /api/v1/stats/totals/`
+(JSON, and CSV for the project grouping) through Django's test client, which runs the whole
+view stack without a server: the median and the slowest of `--repeat` runs (5 by default),
+after one untimed run.
 With the defaults it takes a few minutes on two cores, most of it writing the rows.
 """
 
@@ -94,8 +95,9 @@ def write_rows(projects: int, blocks: int) -> int:
     issuance; returns how many blocks there are in all."""
     from django.db import connection, transaction
 
-    from accounts.provinces import Province
-    from registry.models import CreditBlock, Issuance, MonitoringReport, Project
+    from core.provinces import Province
+    from registry.ledger.models import CreditBlock, Issuance
+    from registry.projects.models import MonitoringReport, Project
 
     template = Issuance.objects.get()
     # Rows past these ids are the copies (the demo has a second project, not issued).
@@ -124,20 +126,20 @@ def write_rows(projects: int, blocks: int) -> int:
     statuses = "ARRAY['active', 'frozen', 'retired', 'cancelled']"
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO registry_project ({project_columns}) "  # noqa: S608 - our own names
-            f"SELECT {project_copy} FROM registry_project t, generate_series(1, %s) g "
+            f"INSERT INTO projects_project ({project_columns}) "  # noqa: S608 - our own names
+            f"SELECT {project_copy} FROM projects_project t, generate_series(1, %s) g "
             f"WHERE t.id = %s",
             [projects, template.project_id],
         )
         cursor.execute(
-            f"INSERT INTO registry_monitoringreport ({report_columns}) "  # noqa: S608
-            f"SELECT {report_copy} FROM registry_monitoringreport t, registry_project p "
+            f"INSERT INTO projects_monitoringreport ({report_columns}) "  # noqa: S608
+            f"SELECT {report_copy} FROM projects_monitoringreport t, projects_project p "
             f"WHERE t.id = %s AND p.id > %s ORDER BY p.id",
             [template.report_id, last_project],
         )
         cursor.execute(
-            f"INSERT INTO registry_issuance ({issuance_columns}) "  # noqa: S608
-            f"SELECT {issuance_copy} FROM registry_issuance t, registry_monitoringreport r "
+            f"INSERT INTO ledger_issuance ({issuance_columns}) "  # noqa: S608
+            f"SELECT {issuance_copy} FROM ledger_issuance t, projects_monitoringreport r "
             f"WHERE t.id = %s AND r.id > %s",
             [template.pk, last_report],
         )
@@ -145,7 +147,7 @@ def write_rows(projects: int, blocks: int) -> int:
         # its vintage from the template's split, its state by turns.
         cursor.execute(
             """
-            INSERT INTO registry_creditblock
+            INSERT INTO ledger_creditblock
                 (created_at, issuance_id, project_id, vintage, first, last, quantity,
                  account_id, status)
             SELECT now(), i.id, i.project_id,
@@ -156,7 +158,7 @@ def write_rows(projects: int, blocks: int) -> int:
                    CASE WHEN b = %(blocks)s - 1 THEN i.last_serial - i.first_serial + 1
                         - b * %(per_block)s ELSE %(per_block)s END,
                    %(account)s, ({statuses})[1 + b %% 4]
-            FROM registry_issuance i, generate_series(0, %(blocks)s - 1) b
+            FROM ledger_issuance i, generate_series(0, %(blocks)s - 1) b
             WHERE i.id > %(template)s
             """.replace("{statuses}", statuses),
             {
@@ -187,8 +189,8 @@ def measure(repeat: int) -> list[str]:
 
     from django.test import Client
 
-    from registry.reconciliation import reconcile
-    from registry.stats import GROUPINGS, credit_totals
+    from registry.ledger.reconciliation import reconcile
+    from registry.reporting.selectors import GROUPINGS, credit_totals
 
     # No collected static files in a benchmark database's checkout: whitenoise says so, once.
     warnings.filterwarnings("ignore", message="No directory at")

@@ -1,15 +1,14 @@
-"""API plumbing shared by every app: the exception handler, predicate-based permissions and the
-CSV renderer."""
+"""API plumbing shared by every app: the exception handler, the input parser, decimal strings
+and the CSV renderer."""
 
 import csv
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers, status
-from rest_framework.permissions import BasePermission
 from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -29,13 +28,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
-def allowed_if(predicate: Callable[[Any], bool], name: str) -> type[BasePermission]:
-    """A DRF permission class from a plain predicate on the user, shared with the services."""
-
-    def has_permission(self: BasePermission, request: Any, view: Any) -> bool:
-        return bool(request.user and request.user.is_authenticated and predicate(request.user))
-
-    return type(name, (BasePermission,), {"has_permission": has_permission})
+def parsed(
+    serializer_class: type[serializers.Serializer], request: Any, data: Any = None
+) -> dict[str, Any]:
+    """The request's input (its body, or `data` such as the query string) validated by an input
+    serializer; a 400 naming each bad field otherwise."""
+    serializer = serializer_class(
+        data=request.data if data is None else data, context={"request": request}
+    )
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
 
 class DecimalString(serializers.DecimalField):

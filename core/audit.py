@@ -163,17 +163,7 @@ def appended_at_end() -> Iterator[None]:
 
 
 def _append(fields: Mapping[str, Any], content: str) -> None:
-    """Append the entry whose content hashes to `content`: on PostgreSQL in one statement
-    (`_APPEND`); on SQLite, which runs one writing transaction at a time, a read of the head is
-    as good as a lock."""
-    if connection.vendor != "postgresql":
-        head = _head()
-        position, previous = head.sequence + 1, head.last_hash
-        linked = link_hash(position, previous, content)
-        rows.insert(AuditEntry(**fields, id=position, previous_hash=previous, entry_hash=linked))
-        head.sequence, head.last_hash = position, linked
-        rows.update(head, "sequence", "last_hash")
-        return
+    """Append the entry whose content hashes to `content`, in one statement (`_APPEND`)."""
     meta = AuditEntry._meta
     values = [
         meta.get_field(name).get_db_prep_save(fields[name], connection) for name in _CONTENT_FIELDS

@@ -1,7 +1,29 @@
-"""The registry's shared kernel: the base model and the audit chain."""
+"""The registry's shared kernel: the base model, range expressions for exclusion constraints,
+and the audit chain."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import BigIntegerRangeField, DateRangeField, RangeBoundary
 from django.db import models
+
+
+class DateRange(models.Func):
+    """`daterange(lower, upper, '[]')`: both ends included, as periods are written."""
+
+    function = "DATERANGE"
+    output_field = DateRangeField()
+
+    def __init__(self, lower: str, upper: str) -> None:
+        super().__init__(lower, upper, RangeBoundary(inclusive_lower=True, inclusive_upper=True))
+
+
+class BigIntegerRange(models.Func):
+    """`int8range(first, last, '[]')`: a serial range, both ends included."""
+
+    function = "INT8RANGE"
+    output_field = BigIntegerRangeField()
+
+    def __init__(self, lower: str, upper: str) -> None:
+        super().__init__(lower, upper, RangeBoundary(inclusive_lower=True, inclusive_upper=True))
 
 
 class TimeStampedModel(models.Model):

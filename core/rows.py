@@ -36,8 +36,7 @@ def _select_sql(model: type[models.Model], count: int, lock: Lock | None) -> str
     # Names come from the model's metadata, quoted; values are always parameters.
     sql = f"SELECT {columns} FROM {_quote(meta.db_table)} WHERE {pk} IN ({placeholders})"  # noqa: S608
     sql += f" ORDER BY {pk}"
-    # SQLite takes its one write lock when the transaction begins (IMMEDIATE): no row locks.
-    if lock is not None and connection.features.has_select_for_update:
+    if lock is not None:
         sql += f" {LOCK_CLAUSES[lock]}"
     return sql
 

@@ -1,9 +1,19 @@
-"""Service endpoints that are not part of the versioned API."""
+"""The kernel's endpoints: the health check for load balancers and the audit chain's check."""
 
+from dataclasses import asdict
+
+from celery import current_app as celery_app
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from config.celery import app as celery_app
+from core.audit import verify_chain
+from core.permissions import CanReadEverything
+from core.serializers import AuditVerificationSerializer
 
 
 def _database_answers() -> bool:
@@ -32,3 +42,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     broker = _broker_state()
     healthy = database == "ok" and broker != "unavailable"
     return JsonResponse({"database": database, "broker": broker}, status=200 if healthy else 503)
+
+
+class AuditVerifyView(APIView):
+    """Recompute the audit hash chain and name the first broken entry (operators, regulators)."""
+
+    permission_classes = [IsAuthenticated, CanReadEverything]
+
+    @extend_schema(responses=AuditVerificationSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(AuditVerificationSerializer(asdict(verify_chain())).data)

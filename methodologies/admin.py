@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.admin_site import ReadOnlyAdmin
+from core.admin_site import ReadOnlyAdmin
 from methodologies.models import (
     EmissionFactor,
     Equation,

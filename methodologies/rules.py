@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from accounts.rules import can_read_everything, is_regulator
+from core.roles import can_read_everything, is_regulator
 
 
 def can_author_methodologies(user: Any) -> bool:

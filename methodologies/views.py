@@ -7,11 +7,11 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import allowed_if
+from core.api import parsed
+from core.permissions import IsRegulator
 from methodologies import selectors, services
 from methodologies.calculation import calculation_trace
 from methodologies.filters import EmissionFactorFilter, MethodologyFilter
-from methodologies.rules import can_author_methodologies
 from methodologies.serializers import (
     CalculationInputSerializer,
     CalculationSerializer,
@@ -20,8 +20,6 @@ from methodologies.serializers import (
     MethodologyInputSerializer,
     MethodologySerializer,
 )
-
-CanAuthorMethodologies = allowed_if(can_author_methodologies, "CanAuthorMethodologies")
 
 
 class MethodologyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -41,21 +39,19 @@ class MethodologyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             return [AllowAny()]
         if self.action == "calculate":
             return [IsAuthenticated()]
-        return [IsAuthenticated(), CanAuthorMethodologies()]
+        return [IsAuthenticated(), IsRegulator()]
 
     @extend_schema(request=MethodologyInputSerializer, responses={201: MethodologySerializer})
     def create(self, request: Request) -> Response:
-        data = MethodologyInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        methodology = services.create_methodology(actor=request.user, **data.validated_data)
+        data = parsed(MethodologyInputSerializer, request)
+        methodology = services.create_methodology(actor=request.user, **data)
         return Response(MethodologySerializer(methodology).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MethodologyInputSerializer, responses=MethodologySerializer)
     def update(self, request: Request, pk: str) -> Response:
         methodology = self.get_object()
-        data = MethodologyInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        data = parsed(MethodologyInputSerializer, request)
+        fields = dict(data)
         fields.pop("code"), fields.pop("version")
         methodology = services.update_methodology(
             actor=request.user, methodology=methodology, **fields
@@ -98,10 +94,9 @@ class MethodologyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"])
     def calculate(self, request: Request, pk: str) -> Response:
         methodology = self.get_object()
-        data = CalculationInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = parsed(CalculationInputSerializer, request)
         calculation = services.calculate_methodology(
-            methodology=methodology, parameters=data.validated_data["parameters"]
+            methodology=methodology, parameters=data["parameters"]
         )
         return Response(calculation_trace(calculation, methodology.result_symbol))
 
@@ -120,13 +115,12 @@ class EmissionFactorViewSet(
     def get_permissions(self):
         if self.action in ("list", "retrieve"):
             return [AllowAny()]
-        return [IsAuthenticated(), CanAuthorMethodologies()]
+        return [IsAuthenticated(), IsRegulator()]
 
     @extend_schema(request=EmissionFactorSerializer, responses={201: EmissionFactorSerializer})
     def create(self, request: Request) -> Response:
-        data = EmissionFactorSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        factor = services.add_emission_factor(actor=request.user, **data.validated_data)
+        data = parsed(EmissionFactorSerializer, request)
+        factor = services.add_emission_factor(actor=request.user, **data)
         return Response(EmissionFactorSerializer(factor).data, status=status.HTTP_201_CREATED)
 
 

@@ -3,12 +3,13 @@
 import itertools
 
 import pytest
+from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import services
 from accounts.models import Organization, User
-from accounts.provinces import Province
+from core.provinces import Province
 
 ROLES = ("proponent", "verifier", "regulator", "operator")
 PASSWORD = "a-long-test-password-42"
@@ -51,3 +52,15 @@ def clients(users) -> dict[str, APIClient]:
     result = {kind: client_for(user) for kind, user in users.items()}
     result["anonymous"] = client_for(None)
     return result
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database alone lets TRUNCATE through the append-only triggers, so that the tests
+    that commit (threads, processes, a Celery worker) can empty it afterwards; the trigger tests
+    switch it off for their own transaction to see the refusal."""
+    with django_db_blocker.unblock():
+        name = connection.settings_dict["NAME"]
+        with connection.cursor() as cursor:
+            cursor.execute(f'ALTER DATABASE "{name}" SET registry.allow_truncate = on')
+        connection.close()

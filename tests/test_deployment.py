@@ -1,8 +1,10 @@
-"""The installation paths: production settings, and the quickstart on SQLite with no services."""
+"""The installation paths: production settings, and the quickstart on the embedded PostgreSQL
+server with no services at all."""
 
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -11,11 +13,14 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
-from registry.management.commands.load_demo import DEMO_PASSWORD
+from web.management.commands.load_demo import DEMO_PASSWORD
 
 BASE_DIR = Path(settings.BASE_DIR)
+# A server no command of these tests connects to: they only read the settings.
+DATABASE_URL = "postgres://postgres@127.0.0.1:5432/unused"
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -39,12 +44,17 @@ def clean_env(**overrides: str) -> dict[str, str]:
     return {**env, **overrides}
 
 
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_ALLOWED_HOSTS": "registry.example.org",
+    "DATABASE_URL": "postgres://registry@db.example.org:5432/registry",
+    "CELERY_BROKER_URL": "redis://cache.example.org:6379/0",
+    "CACHE_URL": "redis://cache.example.org:6379/1",
+}
+
+
 def test_check_deploy_is_clean_with_production_settings():
-    env = clean_env(
-        DJANGO_SETTINGS_MODULE="config.settings.production",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="registry.example.org",
-    )
+    env = clean_env(**PRODUCTION, DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
 
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
 
@@ -52,13 +62,63 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
-def test_production_settings_refuse_to_start_without_a_secret_key():
-    env = clean_env(DJANGO_SETTINGS_MODULE="config.settings.production")
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"]
+)
+def test_production_settings_refuse_to_start_half_configured(missing):
+    """No secret, database, task broker or shared cache: no start (never an embedded database,
+    in-process tasks or a per-process cache in production)."""
+    configured = {**PRODUCTION, "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
+    del configured[missing]
+    env = clean_env(**configured)
 
     result = manage("check", env=env)
 
     assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY" in result.stderr
+    assert f"Set the {missing} environment variable" in result.stderr
+
+
+def test_production_settings_use_the_broker_and_a_shared_redis_cache():
+    env = clean_env(**PRODUCTION, DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
+    probe = (
+        "from django.conf import settings; "
+        "print(settings.CELERY_TASK_ALWAYS_EAGER, settings.CACHES['default']['BACKEND'], "
+        "settings.DATABASES['default']['HOST'])"
+    )
+
+    result = manage("shell", "--verbosity", "0", "-c", probe, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        "django.core.cache.backends.redis.RedisCache",
+        "db.example.org",
+    ]
+
+
+def test_a_dot_env_file_is_read_only_when_asked(tmp_path):
+    """`.env` beside manage.py configures nothing unless DJANGO_READ_DOT_ENV_FILE says so."""
+    dot_env = BASE_DIR / ".env"
+    assert not dot_env.exists(), "a developer's .env would be overwritten"
+    dot_env.write_text("PROJECT_PUBLICITY_WORKING_DAYS=3\n")
+    probe = "from django.conf import settings; print(settings.PROJECT_PUBLICITY_WORKING_DAYS)"
+    try:
+        unread = manage(
+            "shell", "--verbosity", "0", "-c", probe, env=clean_env(DATABASE_URL=DATABASE_URL)
+        )
+        read = manage(
+            "shell",
+            "--verbosity",
+            "0",
+            "-c",
+            probe,
+            env=clean_env(DATABASE_URL=DATABASE_URL, DJANGO_READ_DOT_ENV_FILE="true"),
+        )
+    finally:
+        dot_env.unlink()
+
+    assert (unread.returncode, unread.stdout.strip()) == (0, "20"), unread.stderr
+    assert (read.returncode, read.stdout.strip()) == (0, "3"), read.stderr
 
 
 def free_port() -> int:
@@ -82,15 +142,33 @@ def request(
         return error.code, json.loads(error.read())
 
 
-def test_quickstart_runs_on_sqlite_with_tasks_in_process(tmp_path):
+def embedded_server_running(data_dir: Path) -> bool:
+    """A postmaster runs on that data folder (its pid file names a live process)."""
+    pid_file = data_dir / "postmaster.pid"
+    if not pid_file.exists():
+        return False
+    pid = int(pid_file.read_text().split()[0])
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_quickstart_runs_on_the_embedded_server_with_tasks_in_process(tmp_path):
+    """`make run`'s commands with DATABASE_URL unset: the embedded PostgreSQL server starts in
+    its own folder, the ledger's constraints hold, and it stops with the last process."""
+    data_dir = tmp_path / "postgres"
     env = clean_env(
-        DJANGO_SETTINGS_MODULE="config.settings.local",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'registry.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="config.settings.local", EMBEDDED_POSTGRES_DIR=str(data_dir)
     )
-    for command in (["migrate", "--noinput"], ["load_library"], ["load_demo"]):
+    for command in (["create_database"], ["migrate", "--noinput"], ["load_library"], ["load_demo"]):
         result = manage(*command, env=env)
         assert result.returncode == 0, result.stderr
     assert "operator" in result.stdout
+    # Every command attached to the server and let it stop when it exited.
+    assert (data_dir / "PG_VERSION").exists()
+    assert not embedded_server_running(data_dir)
 
     port = free_port()
     server = subprocess.Popen(  # noqa: S603
@@ -145,7 +223,8 @@ def test_quickstart_runs_on_sqlite_with_tasks_in_process(tmp_path):
         )
         assert (status, calculation["result"]["value"]) == (200, "687370.875")
 
-        # The ledger on SQLite: the demo wind farm's credits are transferred, retired, cancelled.
+        # The ledger on the embedded server: the demo wind farm's credits are transferred,
+        # retired, cancelled.
         status, body = request(
             f"{base}/api/v1/auth/token/", {"username": "proponent", "password": DEMO_PASSWORD}
         )
@@ -190,7 +269,7 @@ def test_quickstart_runs_on_sqlite_with_tasks_in_process(tmp_path):
         assert (status, reconciliation["ok"]) == (201, True)
         assert request(f"{base}/api/v1/audit/verify/", token=token)[1]["ok"] is True
 
-        # The totals and the public pages, on SQLite.
+        # The totals and the public pages.
         status, totals = request(f"{base}/api/v1/stats/totals/?group_by=project")
         [farm] = [row for row in totals if row["retired"] == 250]
         assert (farm["cancelled"], farm["frozen"]) == (10, 0)
@@ -203,6 +282,9 @@ def test_quickstart_runs_on_sqlite_with_tasks_in_process(tmp_path):
         for path, text in pages.items():
             with urllib.request.urlopen(f"{base}{path}", timeout=10) as page:  # noqa: S310
                 assert (page.status, text in page.read().decode()) == (200, True)
+        assert embedded_server_running(data_dir)
     finally:
-        server.terminate()
+        # As a person stops `make run`: Ctrl-C.
+        server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
+    assert not embedded_server_running(data_dir)

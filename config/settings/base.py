@@ -12,19 +12,23 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# A `.env` file beside manage.py is read only when asked (cookiecutter-django's rule): a stray
+# file never configures a server silently.
+if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "accounts.admin_config.OperatorAdminConfig",
+    "core.admin_config.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -33,7 +37,10 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "methodologies",
-    "registry",
+    "registry.calendar",
+    "registry.projects",
+    "registry.ledger",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -66,18 +73,23 @@ TEMPLATES = [
     },
 ]
 
-# With DATABASE_URL unset the registry runs on an embedded SQLite file, so a new user needs no
-# server; PostgreSQL is the production and test engine.
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # IMMEDIATE takes the write lock when a transaction begins, so two writers queue instead of
-    # one failing with "database is locked" when it upgrades a read lock.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+def database_from_environment() -> dict:
+    """DATABASE_URL's PostgreSQL server; with DATABASE_URL unset, the embedded server whose data
+    lives in EMBEDDED_POSTGRES_DIR (default `var/postgres`), started on first use."""
+    if env("DATABASE_URL", default=""):
+        database = env.db("DATABASE_URL")
+    else:
+        from config.embedded_postgres import database_settings
+
+        data_dir = env.path("EMBEDDED_POSTGRES_DIR", default=BASE_DIR / "var" / "postgres")
+        database = database_settings(
+            Path(data_dir), env("EMBEDDED_POSTGRES_DATABASE", default="registry")
+        )
+    database["ATOMIC_REQUESTS"] = False
+    return database
+
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -135,11 +147,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "ENUM_NAME_OVERRIDES": {
-        "OrganizationKindEnum": "accounts.models.OrganizationKind",
+        "OrganizationKindEnum": "core.roles.OrganizationKind",
         "MethodologyKindEnum": "methodologies.models.Methodology.Kind",
         "ParameterKindEnum": "methodologies.models.Parameter.Kind",
-        "OpinionEnum": "registry.models.projects.Opinion",
-        "ReconciliationProblemEnum": "registry.reconciliation.PROBLEM_KINDS",
+        "OpinionEnum": "registry.projects.models.Opinion",
+        "ReconciliationProblemEnum": "registry.ledger.reconciliation.PROBLEM_KINDS",
     },
 }
 
@@ -164,7 +176,8 @@ CREDITING_PERIOD_MAX_YEARS = env.int("CREDITING_PERIOD_MAX_YEARS", default=10)
 # in the cache, so a busy front page does not rerun it per visit (0: computed on every visit).
 PUBLIC_TOTALS_CACHE_SECONDS = env.int("PUBLIC_TOTALS_CACHE_SECONDS", default=60)
 
-# Tasks: with no broker configured they run in-process, so the quickstart needs no services.
+# Tasks: with no broker configured they run in-process, so the quickstart needs no services
+# (production refuses to start without one).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -176,11 +189,11 @@ CELERY_TIMEZONE = TIME_ZONE
 # Every periodic task of the registry is declared here, and only here.
 CELERY_BEAT_SCHEDULE = {
     "close-publicity-periods": {
-        "task": "registry.tasks.close_publicity_periods",
+        "task": "projects.close_publicity_periods",
         "schedule": env.float("PUBLICITY_CHECK_SECONDS", default=900.0),
     },
     "reconcile-ledger": {
-        "task": "registry.tasks.reconcile_ledger",
+        "task": "ledger.reconcile",
         "schedule": env.float("RECONCILIATION_SECONDS", default=3600.0),
     },
     "verify-audit-chain": {

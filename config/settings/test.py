@@ -1,15 +1,13 @@
-"""Settings for the test suite: PostgreSQL unless DATABASE_URL says otherwise, fast hashing."""
+"""Settings for the test suite: DATABASE_URL's PostgreSQL server (CI's) or, unset, the embedded
+one; fast hashing."""
 
-import os
-
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/registry")
-
-from .base import *  # noqa: E402, F403
-from .base import env  # noqa: E402
+from .base import *  # noqa: F403
+from .base import database_from_environment, env
 
 SECRET_KEY = env(
     "DJANGO_SECRET_KEY", default="insecure-test-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 )
+DATABASES = {"default": database_from_environment()}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -2,12 +2,12 @@
 
 A published version's parameters, equations and rules never change (only its status moves on,
 to superseded or withdrawn), and a stored emission factor or GWP is never edited or deleted:
-corrections are new rows. The services refuse the same on every engine.
+corrections are new rows.
+TRUNCATE of reference data is refused too, except where the database allows it
+(`registry.allow_truncate = on`, the test database alone).
 """
 
 from django.db import migrations
-
-from core.migration_operations import PostgreSQLOnlySQL
 
 FORWARD = """
 CREATE FUNCTION methodologies_refuse_published_model_change() RETURNS trigger AS $$
@@ -40,14 +40,10 @@ BEGIN
     IF OLD.status = 'draft' THEN
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END IF;
+    -- Every column but the status, including columns added later: a published version's
+    -- status alone moves on (to superseded or withdrawn), never back to draft.
     IF TG_OP = 'DELETE'
-        OR (NEW.code, NEW.version, NEW.title, NEW.sector, NEW.kind, NEW.approved,
-            NEW.additionality_exempt, NEW.crediting_years_min, NEW.crediting_years_max,
-            NEW.applicability, NEW.source_document, NEW.result_symbol, NEW.published_at)
-           IS DISTINCT FROM
-           (OLD.code, OLD.version, OLD.title, OLD.sector, OLD.kind, OLD.approved,
-            OLD.additionality_exempt, OLD.crediting_years_min, OLD.crediting_years_max,
-            OLD.applicability, OLD.source_document, OLD.result_symbol, OLD.published_at)
+        OR to_jsonb(NEW) - 'status' IS DISTINCT FROM to_jsonb(OLD) - 'status'
         OR NEW.status = 'draft'
     THEN
         RAISE EXCEPTION 'published methodology versions are immutable: % of % refused',
@@ -61,26 +57,35 @@ CREATE TRIGGER methodologies_methodology_immutable
     BEFORE UPDATE OR DELETE ON methodologies_methodology
     FOR EACH ROW EXECUTE FUNCTION methodologies_refuse_published_version_change();
 
-CREATE FUNCTION methodologies_refuse_reference_change() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'reference data never changes: % on % refused; add a new row',
-        TG_OP, TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
-END;
-$$ LANGUAGE plpgsql;
-
 CREATE TRIGGER methodologies_emissionfactor_append_only
     BEFORE UPDATE OR DELETE ON methodologies_emissionfactor
-    FOR EACH ROW EXECUTE FUNCTION methodologies_refuse_reference_change();
+    FOR EACH ROW EXECUTE FUNCTION core_refuse_rewrite();
 CREATE TRIGGER methodologies_globalwarmingpotential_append_only
     BEFORE UPDATE OR DELETE ON methodologies_globalwarmingpotential
-    FOR EACH ROW EXECUTE FUNCTION methodologies_refuse_reference_change();
+    FOR EACH ROW EXECUTE FUNCTION core_refuse_rewrite();
+CREATE TRIGGER methodologies_emissionfactor_no_truncate
+    BEFORE TRUNCATE ON methodologies_emissionfactor
+    FOR EACH STATEMENT EXECUTE FUNCTION core_refuse_rewrite();
+CREATE TRIGGER methodologies_globalwarmingpotential_no_truncate
+    BEFORE TRUNCATE ON methodologies_globalwarmingpotential
+    FOR EACH STATEMENT EXECUTE FUNCTION core_refuse_rewrite();
+CREATE TRIGGER methodologies_parameter_no_truncate
+    BEFORE TRUNCATE ON methodologies_parameter
+    FOR EACH STATEMENT EXECUTE FUNCTION core_refuse_rewrite();
+CREATE TRIGGER methodologies_equation_no_truncate
+    BEFORE TRUNCATE ON methodologies_equation
+    FOR EACH STATEMENT EXECUTE FUNCTION core_refuse_rewrite();
 """
 
 BACKWARD = """
+DROP TRIGGER methodologies_equation_no_truncate ON methodologies_equation;
+DROP TRIGGER methodologies_parameter_no_truncate ON methodologies_parameter;
+DROP TRIGGER methodologies_globalwarmingpotential_no_truncate
+    ON methodologies_globalwarmingpotential;
+DROP TRIGGER methodologies_emissionfactor_no_truncate ON methodologies_emissionfactor;
 DROP TRIGGER methodologies_globalwarmingpotential_append_only
     ON methodologies_globalwarmingpotential;
 DROP TRIGGER methodologies_emissionfactor_append_only ON methodologies_emissionfactor;
-DROP FUNCTION methodologies_refuse_reference_change();
 DROP TRIGGER methodologies_methodology_immutable ON methodologies_methodology;
 DROP FUNCTION methodologies_refuse_published_version_change();
 DROP TRIGGER methodologies_equation_immutable ON methodologies_equation;
@@ -90,6 +95,9 @@ DROP FUNCTION methodologies_refuse_published_model_change();
 
 
 class Migration(migrations.Migration):
-    dependencies = [("methodologies", "0001_methodology_library_and_reference_data")]
+    dependencies = [
+        ("methodologies", "0001_methodology_library_and_reference_data"),
+        ("core", "0002_audit_append_only_trigger"),
+    ]
 
-    operations = [PostgreSQLOnlySQL(FORWARD, BACKWARD)]
+    operations = [migrations.RunSQL(FORWARD, BACKWARD)]

@@ -29,12 +29,12 @@ def test_operator_reaches_the_admin_and_its_lists(operator_browser):
         "core/auditentry",
         "methodologies/methodology",
         "methodologies/emissionfactor",
-        "registry/project",
-        "registry/monitoringreport",
-        "registry/creditblock",
-        "registry/movement",
-        "registry/retirement",
-        "registry/holdingaccount",
+        "projects/project",
+        "projects/monitoringreport",
+        "ledger/creditblock",
+        "ledger/movement",
+        "ledger/retirement",
+        "ledger/holdingaccount",
     ):
         assert operator_browser.get(f"/admin/{model}/").status_code == 200, model
 

@@ -1,7 +1,7 @@
 import csv
 import re
 
-from accounts.provinces import Province
+from core.provinces import Province
 from methodologies.reference import DATA_DIR
 
 

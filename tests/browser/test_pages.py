@@ -6,7 +6,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from accounts.models import Organization
-from registry.services import ledger
+from registry.ledger.services import movements
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -94,7 +94,7 @@ def test_a_retirement_certificate_page_names_everything(
 ):
     report = lifecycle.report("issued")
     block = report.issuance.blocks.order_by("first").first()
-    certificate = ledger.retire_credits(
+    certificate = movements.retire_credits(
         actor=parties["proponent"],
         block=block,
         quantity=1200,
@@ -118,7 +118,7 @@ def test_the_public_walks_from_the_front_page_to_a_certificate(
 ):
     report = lifecycle.report("issued")
     block = report.issuance.blocks.order_by("first").first()
-    certificate = ledger.retire_credits(
+    certificate = movements.retire_credits(
         actor=parties["proponent"],
         block=block,
         quantity=500,

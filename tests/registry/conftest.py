@@ -9,7 +9,8 @@ from django.test import override_settings
 from accounts import services as account_services
 from methodologies.library import load_library
 from methodologies.models import Methodology
-from registry.services import issuance, projects, reports
+from registry.ledger.services import issuance
+from registry.projects.services import projects, reports
 from tests.conftest import make_organization, make_user
 
 # One year of monthly readings: 1,000,000 MWh supplied, 5,000 MWh taken from the grid.

@@ -6,8 +6,8 @@ The 2027 schedule is TEST DATA shaped like a State Council notice, not the publi
 import pytest
 
 from core.models import AuditEntry
-from registry.models import CalendarDay, CalendarYear
-from registry.services import calendar as calendar_services
+from registry.calendar import services as calendar_services
+from registry.calendar.models import CalendarDay, CalendarYear
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 
 from core.errors import InvalidTransition
-from registry.models import CreditBlock, Issuance, MonitoringReport
-from registry.services.issuance import issue_credits
+from registry.ledger.models import CreditBlock, Issuance
+from registry.ledger.services.issuance import issue_credits
+from registry.projects.models import MonitoringReport
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)

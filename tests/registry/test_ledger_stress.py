@@ -11,10 +11,10 @@ from django.db import connection
 
 from core.audit import verify_chain
 from core.errors import AccessDenied, Conflict
-from registry.models import CreditBlock, HoldingAccount, Issuance, Movement, Retirement
-from registry.reconciliation import reconcile
-from registry.services import ledger
-from registry.services.issuance import default_account
+from registry.ledger.models import CreditBlock, HoldingAccount, Issuance, Movement, Retirement
+from registry.ledger.reconciliation import reconcile
+from registry.ledger.services import movements
+from registry.ledger.services.issuance import default_account
 from tests.conftest import make_organization, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,7 +28,7 @@ def test_random_transfers_and_retirements_never_double_spend(lifecycle, parties)
     holders = [parties["proponent"]]
     for index in range(2):
         holders.append(make_user(make_organization("proponent", name=f"Trader {index}")))
-        ledger.open_account(
+        movements.open_account(
             actor=parties["operator"], organization=holders[-1].organization, name=f"Trader {index}"
         )
     accounts = {user.pk: default_account(user.organization) for user in holders}
@@ -55,7 +55,7 @@ def test_random_transfers_and_retirements_never_double_spend(lifecycle, parties)
                 try:
                     if rng.random() < 0.7:
                         others = [u for u in holders if u.pk != user.pk]
-                        ledger.transfer_credits(
+                        movements.transfer_credits(
                             actor=user,
                             block=block,
                             quantity=quantity,
@@ -63,7 +63,7 @@ def test_random_transfers_and_retirements_never_double_spend(lifecycle, parties)
                         )
                         outcomes["transfer"] += 1
                     else:
-                        ledger.retire_credits(
+                        movements.retire_credits(
                             actor=user,
                             block=block,
                             quantity=quantity,

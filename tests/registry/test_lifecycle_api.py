@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from core.audit import verify_chain
-from registry.models import CreditBlock
-from registry.services.issuance import issued_quantity
+from registry.ledger.models import CreditBlock
+from registry.ledger.services.issuance import issued_quantity
 from tests.conftest import client_for
 from tests.registry.conftest import DESIGN_PARAMETERS, MONITORED, no_publicity_wait
 

@@ -4,11 +4,12 @@ import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
 
-from registry import pages
-from registry.models import CreditBlock
-from registry.services import ledger, reports
-from registry.stats import credit_totals
+from registry.ledger.models import CreditBlock
+from registry.ledger.services import movements
+from registry.projects.services import reports
+from registry.reporting.selectors import credit_totals
 from tests.registry.conftest import MONITORED, PERIOD
+from web import views as pages
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def registry(lifecycle, parties):
     draft report, and a draft project."""
     issued = lifecycle.report("issued")
     block = CreditBlock.objects.filter(issuance__report=issued).order_by("first").first()
-    retirement = ledger.retire_credits(
+    retirement = movements.retire_credits(
         actor=parties["proponent"],
         block=block,
         quantity=40,
@@ -156,7 +157,7 @@ def test_the_front_page_keeps_its_totals_for_the_cache_time(registry, parties, e
     block = CreditBlock.objects.filter(status="active").order_by("first").first()
     with override_settings(PUBLIC_TOTALS_CACHE_SECONDS=60):
         before = get("/")
-        ledger.retire_credits(
+        movements.retire_credits(
             actor=parties["proponent"],
             block=block,
             quantity=10,

@@ -3,11 +3,11 @@ from datetime import datetime
 import pytest
 from django.db import connection
 
-from registry import reconciliation
-from registry.models import CreditBlock, Issuance, ReconciliationRun
-from registry.reconciliation import check_issuance, reconcile, record_reconciliation
-from registry.services.ledger import retire_credits
-from registry.tasks import reconcile_ledger
+from registry.ledger import reconciliation
+from registry.ledger.models import CreditBlock, Issuance, ReconciliationRun
+from registry.ledger.reconciliation import check_issuance, reconcile, record_reconciliation
+from registry.ledger.services.movements import retire_credits
+from registry.ledger.tasks import reconcile_ledger
 
 URL = "/api/v1/reconciliation/"
 
@@ -131,7 +131,7 @@ def test_a_shrunk_block_leaves_a_gap_and_a_short_sum(issued):
     issuance = issued[1]
     block = CreditBlock.objects.filter(issuance=issuance).order_by("first").first()
     corrupt(
-        "UPDATE registry_creditblock SET last = last - 10, quantity = quantity - 10 WHERE id = %s",
+        "UPDATE ledger_creditblock SET last = last - 10, quantity = quantity - 10 WHERE id = %s",
         [block.pk],
     )
 
@@ -153,7 +153,7 @@ def test_a_shrunk_block_leaves_a_gap_and_a_short_sum(issued):
 def test_blocks_moved_to_another_issuance_are_outside_there_and_missing_here(issued):
     robbed, receiving = issued
     corrupt(
-        "UPDATE registry_creditblock SET issuance_id = %s WHERE issuance_id = %s",
+        "UPDATE ledger_creditblock SET issuance_id = %s WHERE issuance_id = %s",
         [receiving.pk, robbed.pk],
     )
     moved = list(CreditBlock.objects.filter(first__lte=robbed.last_serial, issuance=receiving))
@@ -183,7 +183,7 @@ def test_blocks_moved_to_another_issuance_are_outside_there_and_missing_here(iss
 
 def test_problems_kept_are_capped_but_all_are_counted(issued, monkeypatch):
     monkeypatch.setattr(reconciliation, "MAX_PROBLEMS", 3)
-    corrupt("UPDATE registry_creditblock SET last = last - 1, quantity = quantity - 1", [])
+    corrupt("UPDATE ledger_creditblock SET last = last - 1, quantity = quantity - 1", [])
 
     result = reconcile()
 
@@ -198,7 +198,7 @@ def test_problems_kept_are_capped_but_all_are_counted(issued, monkeypatch):
 
 def test_a_recorded_run_stores_the_outcome(issued):
     corrupt(
-        "UPDATE registry_creditblock SET last = last - 1, quantity = quantity - 1 WHERE id = %s",
+        "UPDATE ledger_creditblock SET last = last - 1, quantity = quantity - 1 WHERE id = %s",
         [CreditBlock.objects.filter(issuance=issued[0]).order_by("-first").first().pk],
     )
 
@@ -275,7 +275,7 @@ def test_operators_and_regulators_run_one_now(role, clients, issued):
 
 def test_the_endpoint_shows_the_problems_found(clients, issued):
     corrupt(
-        "UPDATE registry_creditblock SET last = last - 5, quantity = quantity - 5 WHERE id = %s",
+        "UPDATE ledger_creditblock SET last = last - 5, quantity = quantity - 5 WHERE id = %s",
         [CreditBlock.objects.filter(issuance=issued[0]).order_by("-first").first().pk],
     )
 

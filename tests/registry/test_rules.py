@@ -4,23 +4,24 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.test import override_settings
 from django.utils import timezone
 
 from accounts import services as account_services
 from core.errors import AccessDenied, InvalidInput, InvalidTransition
 from methodologies import services as methodology_services
-from registry.models import MonitoringReport, Project
-from registry.services import issuance, projects, reports
-from registry.services.projects import (
+from registry.ledger.services import issuance
+from registry.projects.models import MonitoringReport, Project
+from registry.projects.services import projects, reports
+from registry.projects.services.projects import (
     CONSTRUCTION_TOO_EARLY,
     CREDITING_TOO_LONG,
     CREDITING_TOO_SHORT,
     NOT_ACCREDITED,
     SECTOR_MISMATCH,
 )
-from registry.services.reports import OVERLAP, TOO_OLD, VALIDATOR_MAY_NOT_VERIFY
+from registry.projects.services.reports import OVERLAP, TOO_OLD, VALIDATOR_MAY_NOT_VERIFY
 from tests.conftest import client_for, make_organization, make_user
 from tests.registry.conftest import MONITORED, PERIOD, no_publicity_wait, project_fields
 
@@ -177,7 +178,6 @@ def test_a_withdrawn_report_releases_its_period(lifecycle):
     assert again.period_start == withdrawn.period_start
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL exclusion constraint")
 def test_postgresql_refuses_an_overlapping_report_around_the_services(lifecycle):
     first = lifecycle.report("draft")
     clone = MonitoringReport.objects.values().get(pk=first.pk)

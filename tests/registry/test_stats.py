@@ -5,9 +5,9 @@ import io
 
 import pytest
 
-from registry.models import CreditBlock
-from registry.services import ledger
-from registry.stats import credit_totals
+from registry.ledger.models import CreditBlock
+from registry.ledger.services import movements
+from registry.reporting.selectors import credit_totals
 from tests.conftest import client_for, make_organization, make_user
 
 pytestmark = pytest.mark.django_db
@@ -28,22 +28,24 @@ def registry_state(lifecycle, parties):
     }
 
     buyer = make_user(make_organization("proponent", name="Buyer Co."))
-    buyer_account = ledger.open_account(
+    buyer_account = movements.open_account(
         actor=parties["operator"], organization=buyer.organization, name="Buyer"
     )
     block = CreditBlock.objects.get(project=shanghai, vintage=2024)
-    moved = ledger.transfer_credits(
+    moved = movements.transfer_credits(
         actor=parties["proponent"], block=block, quantity=100, to_account=buyer_account
     ).block
-    ledger.freeze_block(actor=parties["regulator"], block=moved, note="Court order")
-    ledger.retire_credits(
+    movements.freeze_block(actor=parties["regulator"], block=moved, note="Court order")
+    movements.retire_credits(
         actor=parties["proponent"],
         block=block,
         quantity=30,
         beneficiary="Shanghai Marathon",
         purpose="event_neutrality",
     )
-    ledger.cancel_credits(actor=parties["operator"], block=block, quantity=5, note="Double count")
+    movements.cancel_credits(
+        actor=parties["operator"], block=block, quantity=5, note="Double count"
+    )
     return {"shanghai": shanghai, "hainan": hainan, "issued": issued}
 
 

@@ -1,9 +1,9 @@
 import pytest
 from django.test import override_settings
 
-from registry.models import MonitoringReportTransition, ProjectTransition
-from registry.services import projects, reports
-from registry.tasks import close_publicity_periods
+from registry.projects.models import MonitoringReportTransition, ProjectTransition
+from registry.projects.services import projects, reports
+from registry.projects.tasks import close_publicity_periods
 
 pytestmark = pytest.mark.django_db
 

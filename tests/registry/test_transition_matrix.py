@@ -3,7 +3,7 @@ not act gets a 403 or a 404."""
 
 import pytest
 
-from registry.models import MonitoringReport, Project
+from registry.projects.models import MonitoringReport, Project
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db

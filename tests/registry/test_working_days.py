@@ -16,16 +16,17 @@ from core.errors import AccessDenied, Conflict, InvalidInput
 from core.models import AuditEntry
 from methodologies.library import load_library
 from methodologies.models import Methodology
-from registry.models import CalendarDay, CalendarYear, MonitoringReport, Project
-from registry.services import calendar as calendar_services
-from registry.services.calendar import enter_calendar_year
-from registry.working_days import (
+from registry.calendar import services as calendar_services
+from registry.calendar.models import CalendarDay, CalendarYear
+from registry.calendar.services import enter_calendar_year
+from registry.calendar.working_days import (
     Deadline,
     add_working_days,
     is_working_day,
     period_ended,
     publicity_over_on,
 )
+from registry.projects.models import MonitoringReport, Project
 from tests.conftest import make_organization
 
 HOLIDAYS_2027 = [

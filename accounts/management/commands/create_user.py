@@ -1,10 +1,14 @@
+import os
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from accounts import services
 from accounts.models import Organization
-from accounts.provinces import Province
 from core.errors import InvalidInput
+from core.provinces import Province
+
+PASSWORD_VARIABLE = "REGISTRY_USER_PASSWORD"  # noqa: S105 - a variable's name
 
 
 class Command(BaseCommand):
@@ -15,7 +19,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", required=True)
-        parser.add_argument("--password", required=True)
+        parser.add_argument(
+            "--password",
+            help=f"the password; better, set {PASSWORD_VARIABLE} in the environment, so that "
+            "it does not appear in the process list or the shell history",
+        )
         parser.add_argument("--organization", required=True, help="organisation name")
         parser.add_argument("--kind", required=True, choices=Organization.Kind.values)
         parser.add_argument(
@@ -28,6 +36,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
+        password = options["password"] or os.environ.get(PASSWORD_VARIABLE)
+        if not password:
+            raise CommandError(f"Give --password or set {PASSWORD_VARIABLE}.")
         organization = Organization.objects.filter(name=options["organization"]).first()
         if organization is None:
             organization = self._run(
@@ -46,7 +57,7 @@ class Command(BaseCommand):
             services.create_user,
             actor=None,
             username=options["username"],
-            password=options["password"],
+            password=password,
             organization=organization,
             email=options["email"],
         )

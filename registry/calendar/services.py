@@ -1,0 +1,254 @@
+"""Entering a year's official working-day schedule, and making the deadlines it decides exact.
+
+The State Council publishes each year's holiday schedule in the autumn; until the calendar library
+ships it, an operator enters it here. Deadlines computed before that, on weekdays only, were
+stored as provisional, and entering the year recomputes the ones still running.
+"""
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from accounts.models import User
+from core.audit import record_event
+from core.errors import AccessDenied, Conflict, InvalidInput
+from core.roles import is_operator
+from registry.calendar.models import CalendarDay, CalendarYear
+from registry.calendar.working_days import WorkingDayCalendar, is_weekday
+from registry.projects.models import MonitoringReport, Project
+
+YEAR_TAKEN = "The working-day schedule of this year has already been entered."
+YEAR_INVALID = "Enter a year between 1 and 9999."
+SOURCE_REQUIRED = "This field may not be blank."
+SOURCE_TOO_LONG = "Ensure this field has no more than 500 characters."
+HOLIDAYS_REQUIRED = "List the public holidays of the year that fall on a weekday."
+DATE_OUTSIDE_YEAR = "{date} is not in {year}."
+DATE_REPEATED = "{date} is listed more than once."
+HOLIDAY_ON_WEEKEND = (
+    "{date} is a {weekday}: list only holidays that fall on a weekday, "
+    "a weekend day is off already."
+)
+WORKING_DAY_ON_WEEKDAY = (
+    "{date} is a {weekday}: list only make-up working days that fall on a weekend, "
+    "a weekday is a working day already."
+)
+DATE_IN_BOTH_LISTS = "{date} cannot be both a public holiday and a make-up working day."
+NAME_TOO_LONG = "The name of {date} has more than 100 characters."
+
+_SOURCE_MAX_LENGTH = CalendarYear._meta.get_field("source").max_length
+_NAME_MAX_LENGTH = CalendarDay._meta.get_field("name").max_length
+
+
+def _check_days(entries: Sequence[Mapping[str, Any]], year: int, *, working: bool) -> list[str]:
+    """The error messages of one list: holidays (`working=False`) or make-up working days."""
+    messages: list[str] = []
+    seen: set[date] = set()
+    for entry in entries:
+        day: date = entry["date"]
+        if day.year != year:
+            messages.append(DATE_OUTSIDE_YEAR.format(date=day, year=year))
+            continue
+        if day in seen:
+            messages.append(DATE_REPEATED.format(date=day))
+        seen.add(day)
+        # Only the days that differ from the weekday rule are stored (see CalendarDay).
+        if working == is_weekday(day):
+            template = WORKING_DAY_ON_WEEKDAY if working else HOLIDAY_ON_WEEKEND
+            messages.append(template.format(date=day, weekday=day.strftime("%A")))
+        if len(entry.get("name", "")) > _NAME_MAX_LENGTH:
+            messages.append(NAME_TOO_LONG.format(date=day))
+    return messages
+
+
+def _validate(
+    year: int,
+    holidays: Sequence[Mapping[str, Any]],
+    working_days: Sequence[Mapping[str, Any]],
+    source: str,
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if not 1 <= year <= 9999:
+        raise InvalidInput({"year": YEAR_INVALID})
+    if not source.strip():
+        errors["source"] = [SOURCE_REQUIRED]
+    elif len(source) > _SOURCE_MAX_LENGTH:
+        errors["source"] = [SOURCE_TOO_LONG]
+    # Every Chinese year has weekday holidays (New Year's Day, Labour Day, National Day...):
+    # an empty list is a mistake, and an entered year cannot be entered again.
+    holiday_errors = [HOLIDAYS_REQUIRED] if not holidays else []
+    holiday_errors += _check_days(holidays, year, working=False)
+    working_errors = _check_days(working_days, year, working=True)
+    both = {entry["date"] for entry in holidays} & {entry["date"] for entry in working_days}
+    working_errors += [DATE_IN_BOTH_LISTS.format(date=day) for day in sorted(both)]
+    if holiday_errors:
+        errors["holidays"] = holiday_errors
+    if working_errors:
+        errors["working_days"] = working_errors
+    if errors:
+        raise InvalidInput(errors)
+
+
+@transaction.atomic
+def enter_calendar_year(
+    *,
+    actor: User | None,
+    year: int,
+    holidays: Sequence[Mapping[str, Any]],
+    working_days: Sequence[Mapping[str, Any]],
+    source: str,
+) -> CalendarYear:
+    """Record a year's official schedule: the public holidays that fall on a weekday and the
+    make-up working days that fall on a weekend, each `{"date": date, "name": str}`.
+
+    Operators only (`actor` None is the installation itself, for scripts). A year is entered
+    once. Then the provisional deadlines of the items still in that period are recomputed.
+    """
+    if actor is not None and not is_operator(actor):
+        raise AccessDenied()
+    _validate(year, holidays, working_days, source)
+    if CalendarYear.objects.filter(year=year).exists():
+        raise Conflict(YEAR_TAKEN)
+
+    authenticated = actor is not None and actor.is_authenticated
+    calendar_year = CalendarYear(
+        year=year, source=source.strip(), entered_by=actor if authenticated else None
+    )
+    try:
+        # A savepoint: a concurrent entry of the same year loses on the unique year.
+        with transaction.atomic():
+            calendar_year.save()
+    except IntegrityError as error:
+        raise Conflict(YEAR_TAKEN) from error
+    days = [
+        CalendarDay(
+            calendar_year=calendar_year,
+            date=entry["date"],
+            working=working,
+            name=entry.get("name", "").strip(),
+        )
+        for entries, working in ((holidays, False), (working_days, True))
+        for entry in entries
+    ]
+    CalendarDay.objects.bulk_create(days)
+
+    changes = _recompute_deadlines(year)
+
+    # The chain head is the last lock of the global order: audit after the row locks above.
+    record_event(
+        actor=actor,
+        action="calendar_year.entered",
+        target=calendar_year,
+        after={
+            "year": year,
+            "source": calendar_year.source,
+            "holidays": [{"date": day.date, "name": day.name} for day in days if not day.working],
+            "working_days": [{"date": day.date, "name": day.name} for day in days if day.working],
+        },
+    )
+    for obj, before, after in changes:
+        record_event(
+            actor=actor,
+            action=f"{obj._meta.model_name}.deadline_recomputed",
+            target=obj,
+            before=before,
+            after=after,
+        )
+    return calendar_year
+
+
+# The deadlines that may be provisional, per model in lock order (projects before reports):
+# (status while the period runs, start field, end field, provisional flag, setting).
+_DEADLINES: tuple[tuple[type[Project | MonitoringReport], tuple[tuple[str, ...], ...]], ...] = (
+    (
+        Project,
+        (
+            (
+                Project.Status.PUBLICITY,
+                "submitted_on",
+                "publicity_ends_on",
+                "publicity_end_provisional",
+                "PROJECT_PUBLICITY_WORKING_DAYS",
+            ),
+            (
+                Project.Status.REGISTRATION_REVIEW,
+                "validated_on",
+                "review_due_on",
+                "review_due_provisional",
+                "REGISTRATION_REVIEW_WORKING_DAYS",
+            ),
+        ),
+    ),
+    (
+        MonitoringReport,
+        (
+            (
+                MonitoringReport.Status.PUBLICITY,
+                "submitted_on",
+                "publicity_ends_on",
+                "publicity_end_provisional",
+                "CLAIM_PUBLICITY_WORKING_DAYS",
+            ),
+            (
+                MonitoringReport.Status.ISSUANCE_REVIEW,
+                "verified_on",
+                "review_due_on",
+                "review_due_provisional",
+                "ISSUANCE_REVIEW_WORKING_DAYS",
+            ),
+        ),
+    ),
+)
+
+Change = tuple[Project | MonitoringReport, dict[str, Any], dict[str, Any]]
+
+
+def _recompute_deadlines(year: int) -> list[Change]:
+    """Recompute the provisional deadlines that `year` decides; return what changed.
+
+    Only items still in the period are touched: a period that has been closed already is
+    history, and its deadline stays as it was applied, provisional flag included.
+
+    A provisional period that ends before the year, or starts after it, never counted a day of
+    it, so entering the year cannot change it. Rows are locked in the global order (all
+    projects, then all reports, each by primary key) because the lifecycle services move them
+    concurrently; PostgreSQL rechecks the filter on a row that changed while we waited for it.
+    """
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    calendar = WorkingDayCalendar()
+    changes: list[Change] = []
+    for model, deadlines in _DEADLINES:
+        running = Q()
+        for status, start_field, end_field, flag_field, _setting in deadlines:
+            running |= Q(
+                status=status,
+                **{flag_field: True, f"{start_field}__lte": last, f"{end_field}__gte": first},
+            )
+        changed: list[Project | MonitoringReport] = []
+        fields: set[str] = set()
+        for obj in model.objects.select_for_update().filter(running).order_by("pk"):
+            for status, start_field, end_field, flag_field, setting in deadlines:
+                if obj.status != status or not getattr(obj, flag_field):
+                    continue
+                start = getattr(obj, start_field)
+                compute = (
+                    calendar.publicity_over_on
+                    if end_field == "publicity_ends_on"
+                    else calendar.add_working_days
+                )
+                deadline = compute(start, getattr(settings, setting))
+                before = {end_field: getattr(obj, end_field), flag_field: True}
+                after = {end_field: deadline.date, flag_field: deadline.provisional}
+                if before == after:
+                    continue
+                setattr(obj, end_field, deadline.date)
+                setattr(obj, flag_field, deadline.provisional)
+                changed.append(obj)
+                fields.update(after)
+                changes.append((obj, before, after))
+        if changed:
+            model.objects.bulk_update(changed, sorted(fields))
+    return changes

@@ -1,0 +1,1 @@
+"""Issued credits: issuances, serial-range blocks, movements, retirements, reconciliation."""

@@ -1,0 +1,184 @@
+"""Input and output shapes of the ledger API. Serializers parse; services decide."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Organization
+from registry.ledger import selectors
+from registry.ledger.models import (
+    CreditBlock,
+    HoldingAccount,
+    Issuance,
+    Movement,
+    ReconciliationRun,
+    Retirement,
+)
+from registry.ledger.reconciliation import PROBLEM_KINDS
+
+
+class BlockSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CreditBlock
+        fields = ["id", "serial", "first", "last", "quantity", "vintage", "project", "account",
+                  "status"]  # fmt: skip
+        read_only_fields = fields
+
+
+class VintageSerializer(serializers.Serializer):
+    vintage = serializers.IntegerField()
+    first = serializers.IntegerField()
+    last = serializers.IntegerField()
+    quantity = serializers.IntegerField()
+
+
+class IssuanceSerializer(serializers.ModelSerializer):
+    project_reference = serializers.CharField(source="project.reference")
+    vintages = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Issuance
+        fields = ["id", "project", "project_reference", "report", "quantity", "first_serial",
+                  "last_serial", "vintages", "created_at"]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(VintageSerializer(many=True))
+    def get_vintages(self, issuance: Issuance) -> list[dict[str, int]]:
+        """Issued credits per vintage. Each vintage was issued as one contiguous range, which
+        later movements only split, so its range and sum are read back from the blocks."""
+        vintages: dict[int, dict[str, int]] = {}
+        for block in issuance.blocks.all():
+            entry = vintages.setdefault(
+                block.vintage,
+                {"vintage": block.vintage, "first": block.first, "last": block.last, "quantity": 0},
+            )
+            entry["first"] = min(entry["first"], block.first)
+            entry["last"] = max(entry["last"], block.last)
+            entry["quantity"] += block.quantity
+        return [vintages[year] for year in sorted(vintages)]
+
+
+class HoldingAccountSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HoldingAccount
+        fields = ["id", "name", "kind", "organization", "is_default", "frozen"]
+        read_only_fields = fields
+
+
+@extend_schema_field(int)
+class VisibleBlockField(serializers.PrimaryKeyRelatedField):
+    """A block the caller may see: another holder's block is as unknown as a missing one."""
+
+    def get_queryset(self):
+        # The block alone: the service locks and reads it again, and needs nothing joined.
+        return selectors.blocks_visible_to(self.context["request"].user).select_related(None)
+
+
+class TransferInputSerializer(serializers.Serializer):
+    block = VisibleBlockField()
+    quantity = serializers.IntegerField(min_value=1)
+    to_account = serializers.PrimaryKeyRelatedField(queryset=HoldingAccount.objects.all())
+    note = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+
+
+class RetirementInputSerializer(serializers.Serializer):
+    block = VisibleBlockField()
+    quantity = serializers.IntegerField(min_value=1)
+    beneficiary = serializers.CharField(max_length=300)
+    purpose = serializers.ChoiceField(choices=Retirement.Purpose.choices)
+    note = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+
+
+class CancellationInputSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1, required=False, default=None)
+    note = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+
+
+class MovementSerializer(serializers.ModelSerializer):
+    serial = serializers.CharField(source="block.serial")
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Movement
+        fields = ["id", "kind", "block", "serial", "first", "last", "quantity", "from_account",
+                  "to_account", "actor", "occurred_at", "note"]  # fmt: skip
+        read_only_fields = fields
+
+
+class RetirementSerializer(serializers.ModelSerializer):
+    """A retirement certificate: public."""
+
+    serial = serializers.CharField(source="block.serial")
+    first = serializers.IntegerField(source="block.first")
+    last = serializers.IntegerField(source="block.last")
+    quantity = serializers.IntegerField(source="block.quantity")
+    vintage = serializers.IntegerField(source="block.vintage")
+    project = serializers.IntegerField(source="block.project_id")
+    project_reference = serializers.CharField(source="block.project.reference")
+    project_title = serializers.CharField(source="block.project.title")
+    holder_name = serializers.CharField(source="holder.name")
+    retired_at = serializers.DateTimeField(source="created_at")
+
+    class Meta:
+        model = Retirement
+        fields = ["id", "serial", "first", "last", "quantity", "vintage", "project",
+                  "project_reference", "project_title", "holder", "holder_name", "beneficiary",
+                  "purpose", "note", "retired_at"]  # fmt: skip
+        read_only_fields = fields
+
+
+class BalanceSerializer(serializers.Serializer):
+    project = serializers.IntegerField()
+    vintage = serializers.IntegerField()
+    active = serializers.IntegerField()
+    frozen = serializers.IntegerField()
+
+
+class HoldingAccountDetailSerializer(HoldingAccountSerializer):
+    balances = serializers.SerializerMethodField()
+
+    class Meta(HoldingAccountSerializer.Meta):
+        fields = [*HoldingAccountSerializer.Meta.fields, "balances"]
+        read_only_fields = fields
+
+    @extend_schema_field(BalanceSerializer(many=True))
+    def get_balances(self, account: HoldingAccount) -> list[dict[str, int]]:
+        return self.context["balances"].get(account.pk, [])
+
+
+class AccountInputSerializer(serializers.Serializer):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    name = serializers.CharField(max_length=200)
+    is_default = serializers.BooleanField(default=False)
+
+
+class ReconciliationProblemSerializer(serializers.Serializer):
+    """One problem: `first`/`last` for a gap, overlap, outside block or blockless issuance;
+    `issued`/`in_blocks` for a sum that doesn't match."""
+
+    issuance = serializers.IntegerField()
+    problem = serializers.ChoiceField(choices=PROBLEM_KINDS)
+    first = serializers.IntegerField(required=False)
+    last = serializers.IntegerField(required=False)
+    issued = serializers.IntegerField(required=False)
+    in_blocks = serializers.IntegerField(required=False)
+
+
+class ReconciliationRunSerializer(serializers.ModelSerializer):
+    problems = ReconciliationProblemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ReconciliationRun
+        fields = [
+            "id",
+            "created_at",
+            "ok",
+            "issuances_checked",
+            "blocks_checked",
+            "problem_count",
+            "problems",
+        ]
+        read_only_fields = fields
+
+
+class NoReconciliationSerializer(serializers.Serializer):
+    detail = serializers.CharField()

@@ -1,0 +1,266 @@
+"""Holding accounts, issuances and the credit blocks that hold issued credits."""
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
+from django.db import models
+
+from accounts.models import Organization
+from core.models import BigIntegerRange, TimeStampedModel
+from registry.projects.models import MonitoringReport, Project
+
+
+class HoldingAccount(TimeStampedModel):
+    """An account that holds credits: an organisation's holding account, or a system account
+    (retirement, cancellation, buffer pool) that belongs to no organisation."""
+
+    class Kind(models.TextChoices):
+        HOLDING = "holding", "Holding"
+        RETIREMENT = "retirement", "Retirement (system)"
+        CANCELLATION = "cancellation", "Cancellation (system)"
+        BUFFER = "buffer", "Buffer pool (system)"
+
+    SYSTEM_KINDS = (Kind.RETIREMENT, Kind.CANCELLATION, Kind.BUFFER)
+
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts"
+    )
+    kind = models.CharField(max_length=16, choices=Kind, default=Kind.HOLDING)
+    name = models.CharField(max_length=200)
+    is_default = models.BooleanField(
+        default=False, help_text="The account an organisation's issuances are credited to."
+    )
+    frozen = models.BooleanField(
+        default=False, help_text="Frozen by an operator or regulator: nothing moves in or out."
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="holding", organization__isnull=False)
+                | models.Q(
+                    kind__in=["retirement", "cancellation", "buffer"], organization__isnull=True
+                ),
+                name="account_owner_matches_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(organization__isnull=True),
+                name="account_one_per_system_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(is_default=True),
+                name="account_one_default_per_organization",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SerialCounter(models.Model):
+    """The last credit serial number handed out; locked by each issuance (never max()+1)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_serial = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="serial_counter_singleton"),
+        ]
+
+    def __str__(self) -> str:
+        return f"last serial {self.last_serial}"
+
+
+class Issuance(TimeStampedModel):
+    """Credits issued for one monitoring report: floor(verified reductions), in whole tCO2e."""
+
+    report = models.OneToOneField(
+        MonitoringReport, on_delete=models.PROTECT, related_name="issuance"
+    )
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="issuances")
+    quantity = models.BigIntegerField()
+    first_serial = models.BigIntegerField()
+    last_serial = models.BigIntegerField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity=models.F("last_serial") - models.F("first_serial") + 1)
+                & models.Q(quantity__gt=0),
+                name="issuance_range_matches_quantity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"issuance {self.pk}: {self.quantity} tCO2e for {self.report.reference}"
+
+
+class CreditBlock(TimeStampedModel):
+    """A contiguous serial range [first, last] of one issuance and vintage, in one account and
+    one state. Transfers and retirements split blocks; the blocks of an issuance partition its
+    range exactly."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        FROZEN = "frozen", "Frozen"
+        RETIRED = "retired", "Retired"
+        CANCELLED = "cancelled", "Cancelled"
+
+    issuance = models.ForeignKey(Issuance, on_delete=models.PROTECT, related_name="blocks")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="blocks")
+    vintage = models.PositiveSmallIntegerField()
+    first = models.BigIntegerField()
+    last = models.BigIntegerField()
+    quantity = models.BigIntegerField()
+    account = models.ForeignKey(HoldingAccount, on_delete=models.PROTECT, related_name="blocks")
+    status = models.CharField(max_length=16, choices=Status, default=Status.ACTIVE)
+
+    class Meta:
+        ordering = ["first"]
+        indexes = [models.Index(fields=["account", "status"], name="block_account_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity=models.F("last") - models.F("first") + 1)
+                & models.Q(quantity__gt=0),
+                name="block_range_matches_quantity",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["active", "frozen", "retired", "cancelled"]),
+                name="block_status_valid",
+            ),
+            # The blocks of one issuance partition its range: no serial is in two blocks.
+            ExclusionConstraint(
+                name="block_ranges_do_not_overlap",
+                expressions=[
+                    ("issuance", RangeOperators.EQUAL),
+                    (BigIntegerRange("first", "last"), RangeOperators.OVERLAPS),
+                ],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.serial
+
+    @property
+    def serial(self) -> str:
+        """CCER-<project>-<vintage>-<first>-<last>: readable and unique."""
+        project = Project.reference_of(self.project_id)
+        return f"CCER-{project}-{self.vintage}-{self.first}-{self.last}"
+
+
+class Movement(models.Model):
+    """One movement of a serial range, appended and never changed: issuance, transfer,
+    retirement, cancellation, freeze and unfreeze. A block's history is every movement of a
+    range that overlaps its own within its issuance."""
+
+    class Kind(models.TextChoices):
+        ISSUANCE = "issuance", "Issuance"
+        TRANSFER = "transfer", "Transfer"
+        RETIREMENT = "retirement", "Retirement"
+        CANCELLATION = "cancellation", "Cancellation"
+        FREEZE = "freeze", "Freeze"
+        UNFREEZE = "unfreeze", "Unfreeze"
+
+    kind = models.CharField(max_length=16, choices=Kind)
+    issuance = models.ForeignKey(Issuance, on_delete=models.PROTECT, related_name="movements")
+    block = models.ForeignKey(CreditBlock, on_delete=models.PROTECT, related_name="movements")
+    first = models.BigIntegerField()
+    last = models.BigIntegerField()
+    quantity = models.BigIntegerField()
+    from_account = models.ForeignKey(
+        HoldingAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_account = models.ForeignKey(
+        HoldingAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    occurred_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["issuance", "first"], name="movement_issuance_first_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity=models.F("last") - models.F("first") + 1)
+                & models.Q(quantity__gt=0),
+                name="movement_range_matches_quantity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.quantity} ({self.first}-{self.last})"
+
+
+class Retirement(TimeStampedModel):
+    """The public certificate of a retirement (注销, CCER 2023 art. 28): who the credits were
+    retired for, why, and which serials."""
+
+    class Purpose(models.TextChoices):
+        COMPLIANCE = "compliance", "Compliance offset in an emissions trading scheme"
+        EVENT_NEUTRALITY = "event_neutrality", "Carbon-neutral event"
+        CORPORATE_NEUTRALITY = "corporate_neutrality", "Corporate carbon neutrality"
+        PUBLIC_GOOD = "public_good", "Public good"
+
+    block = models.OneToOneField(CreditBlock, on_delete=models.PROTECT, related_name="retirement")
+    holder = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="retirements")
+    beneficiary = models.CharField(max_length=300)
+    purpose = models.CharField(max_length=32, choices=Purpose)
+    note = models.TextField(blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"retirement certificate {self.pk}"
+
+
+class IdempotencyRecord(TimeStampedModel):
+    """The first answer to a mutating ledger call with an `Idempotency-Key`: a replay with the
+    same body gets it again, and moves nothing (dj-stripe style: unique key, winner's result)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=255)
+    endpoint = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} {self.key}"
+
+
+class ReconciliationRun(TimeStampedModel):
+    """The outcome of checking that every issuance's blocks partition its serial range."""
+
+    ok = models.BooleanField()
+    issuances_checked = models.BigIntegerField()
+    blocks_checked = models.BigIntegerField()
+    problem_count = models.BigIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True, help_text="the first problems found")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"reconciliation {self.created_at:%Y-%m-%d %H:%M}: {'ok' if self.ok else 'broken'}"

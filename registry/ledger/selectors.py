@@ -1,0 +1,65 @@
+"""Read queries for issuances, holdings, blocks and retirements, scoped to the caller."""
+
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+
+from core.roles import can_read_everything
+from registry.ledger.models import CreditBlock, HoldingAccount, Issuance, Movement, Retirement
+
+
+def issuances() -> QuerySet[Issuance]:
+    return Issuance.objects.select_related("project", "report").prefetch_related("blocks")
+
+
+def accounts_visible_to(user: Any) -> QuerySet[HoldingAccount]:
+    """Holdings are private to the holder, operators and regulators."""
+    accounts = HoldingAccount.objects.select_related("organization")
+    if can_read_everything(user):
+        return accounts
+    if not getattr(user, "is_authenticated", False):
+        return accounts.none()
+    return accounts.filter(organization_id=user.organization_id)
+
+
+def blocks_visible_to(user: Any) -> QuerySet[CreditBlock]:
+    blocks = CreditBlock.objects.select_related("project", "account")
+    if can_read_everything(user):
+        return blocks
+    if not getattr(user, "is_authenticated", False):
+        return blocks.none()
+    return blocks.filter(account__organization_id=user.organization_id)
+
+
+def balances(account_ids: list[int]) -> dict[int, list[dict[str, int]]]:
+    """Credits held per account, by project and vintage: active and frozen, in one query."""
+    rows = (
+        CreditBlock.objects.filter(
+            account_id__in=account_ids,
+            status__in=[CreditBlock.Status.ACTIVE, CreditBlock.Status.FROZEN],
+        )
+        .values("account_id", "project_id", "vintage", "status")
+        .annotate(total=Sum("quantity"))
+        .order_by("account_id", "project_id", "vintage")
+    )
+    result: dict[int, dict[tuple[int, int], dict[str, int]]] = {}
+    for row in rows:
+        key = (row["project_id"], row["vintage"])
+        entry = result.setdefault(row["account_id"], {}).setdefault(
+            key, {"project": key[0], "vintage": key[1], "active": 0, "frozen": 0}
+        )
+        entry[row["status"]] += row["total"]
+    return {account: list(entries.values()) for account, entries in result.items()}
+
+
+def block_history(block: CreditBlock) -> QuerySet[Movement]:
+    """Every movement of any serial of the block, from issuance on: the ranges that overlap
+    its own within its issuance."""
+    return Movement.objects.filter(
+        issuance_id=block.issuance_id, first__lte=block.last, last__gte=block.first
+    ).select_related("block__project", "actor")
+
+
+def retirements() -> QuerySet[Retirement]:
+    """Retirement certificates are public."""
+    return Retirement.objects.select_related("block__project", "holder")

@@ -1,0 +1,1 @@
+"""The verbs of the ledger: issuance, movements, and idempotent calls."""

@@ -1,0 +1,1 @@
+"""Projects and their monitoring reports (reduction claims), through the CCER lifecycle."""

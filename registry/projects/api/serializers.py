@@ -1,0 +1,145 @@
+"""Input and output shapes of the registry API. Serializers parse; services decide."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Organization
+from core.api import DecimalString
+from core.provinces import Province
+from core.sectors import Sector
+from methodologies.models import Methodology
+from registry.projects import selectors
+from registry.projects.models import (
+    MonitoringReport,
+    MonitoringReportTransition,
+    Opinion,
+    Project,
+    ProjectComment,
+    ProjectTransition,
+)
+
+AMOUNT = {"max_digits": 24, "decimal_places": 6}
+
+
+class ReviewDeadlineMixin(serializers.Serializer):
+    review_overdue = serializers.SerializerMethodField()
+
+    def get_review_overdue(self, obj: Project | MonitoringReport) -> bool:
+        return (
+            obj.status in ("registration_review", "issuance_review")
+            and obj.review_due_on is not None
+            and obj.review_due_on < timezone.localdate()
+        )
+
+
+class ProjectSerializer(ReviewDeadlineMixin, serializers.ModelSerializer):
+    methodology_identifier = serializers.CharField(source="methodology.identifier")
+    proponent_name = serializers.CharField(source="proponent.name")
+    estimated_annual_reductions = DecimalString(**AMOUNT)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id", "reference", "title", "description", "proponent", "proponent_name",
+            "methodology", "methodology_identifier", "sector", "province", "location",
+            "construction_start", "crediting_period_start", "crediting_period_end",
+            "parameters", "estimated_annual_reductions", "estimate_trace", "verifier",
+            "status", "submitted_on", "publicity_ends_on", "publicity_end_provisional",
+            "validation_opinion", "validation_report", "validated_on", "review_due_on",
+            "review_due_provisional", "review_overdue", "registered_on", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ProjectInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    methodology = serializers.PrimaryKeyRelatedField(
+        queryset=Methodology.objects.exclude(status=Methodology.Status.DRAFT)
+    )
+    sector = serializers.ChoiceField(choices=Sector.choices)
+    province = serializers.ChoiceField(choices=Province.choices)
+    location = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    construction_start = serializers.DateField()
+    crediting_period_start = serializers.DateField()
+    crediting_period_end = serializers.DateField()
+    parameters = serializers.DictField(child=serializers.JSONField())
+    verifier = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+
+
+class CommentInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=10000)
+    author_name = serializers.CharField(max_length=150, required=False, default="")
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProjectComment
+        fields = ["id", "author_name", "text", "created_at"]
+        read_only_fields = fields
+
+
+class ValidationInputSerializer(serializers.Serializer):
+    opinion = serializers.ChoiceField(choices=Opinion.choices)
+    report = serializers.CharField(max_length=100000)
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    occurred_at = serializers.DateTimeField()
+    note = serializers.CharField()
+
+    class Meta:
+        fields = ["action", "from_status", "to_status", "actor", "occurred_at", "note"]
+
+
+class ProjectTransitionSerializer(TransitionSerializer):
+    class Meta:
+        model = ProjectTransition
+
+
+class MonitoringReportTransitionSerializer(TransitionSerializer):
+    class Meta:
+        model = MonitoringReportTransition
+
+
+class MonitoringReportSerializer(ReviewDeadlineMixin, serializers.ModelSerializer):
+    claimed_reductions = DecimalString(**AMOUNT)
+    verified_reductions = DecimalString(allow_null=True, **AMOUNT)
+
+    class Meta:
+        model = MonitoringReport
+        fields = [
+            "id", "reference", "project", "period_start", "period_end", "parameters",
+            "claimed_reductions", "calculation_trace", "verifier", "status", "submitted_on",
+            "publicity_ends_on", "publicity_end_provisional", "verification_opinion",
+            "verification_report", "verified_reductions", "verified_on", "review_due_on",
+            "review_due_provisional", "review_overdue", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+@extend_schema_field(int)
+class VisibleProjectField(serializers.PrimaryKeyRelatedField):
+    """A project the caller may see: another company's draft is as unknown as a missing one."""
+
+    def get_queryset(self):
+        return selectors.projects_visible_to(self.context["request"].user)
+
+
+class MonitoringReportInputSerializer(serializers.Serializer):
+    project = VisibleProjectField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    parameters = serializers.DictField(child=serializers.JSONField())
+    verifier = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+
+
+class VerificationInputSerializer(serializers.Serializer):
+    opinion = serializers.ChoiceField(choices=Opinion.choices)
+    verified_reductions = serializers.DecimalField(min_value=0, **AMOUNT)
+    report = serializers.CharField(max_length=100000, required=False, allow_blank=True, default="")

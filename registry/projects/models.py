@@ -1,0 +1,273 @@
+"""Projects and their monitoring reports (reduction claims), with their lifecycle history."""
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
+from django.db import models
+
+from accounts.models import Organization
+from core.models import DateRange, TimeStampedModel
+from core.provinces import Province
+from core.sectors import Sector
+from methodologies.models import Methodology
+
+
+class ProjectStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLICITY = "publicity", "Publicity"
+    VALIDATION = "validation", "Validation"
+    REGISTRATION_REVIEW = "registration_review", "Registration review"
+    REGISTERED = "registered", "Registered"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    SUSPENDED = "suspended", "Suspended"
+
+
+class Opinion(models.TextChoices):
+    POSITIVE = "positive", "Positive"
+    NEGATIVE = "negative", "Negative"
+
+
+class Project(TimeStampedModel):
+    """A project applying one published methodology version (CCER 2023, arts. 10-16)."""
+
+    Status = ProjectStatus
+
+    # The lifecycle as data: action -> (states it may start from, state it leads to).
+    # `validate` leads to registration review or, on a negative opinion, to rejected.
+    TRANSITIONS = {
+        "submit": ({ProjectStatus.DRAFT}, ProjectStatus.PUBLICITY),
+        "close_publicity": ({ProjectStatus.PUBLICITY}, ProjectStatus.VALIDATION),
+        "validate": ({ProjectStatus.VALIDATION}, ProjectStatus.REGISTRATION_REVIEW),
+        "register": ({ProjectStatus.REGISTRATION_REVIEW}, ProjectStatus.REGISTERED),
+        "reject": ({ProjectStatus.REGISTRATION_REVIEW}, ProjectStatus.REJECTED),
+        "withdraw": (
+            {
+                ProjectStatus.DRAFT,
+                ProjectStatus.PUBLICITY,
+                ProjectStatus.VALIDATION,
+                ProjectStatus.REGISTRATION_REVIEW,
+            },
+            ProjectStatus.WITHDRAWN,
+        ),
+    }
+
+    proponent = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="projects")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    methodology = models.ForeignKey(Methodology, on_delete=models.PROTECT, related_name="projects")
+    sector = models.CharField(max_length=32, choices=Sector)
+    province = models.CharField(max_length=32, choices=Province)
+    location = models.CharField(max_length=300, blank=True)
+    construction_start = models.DateField()
+    crediting_period_start = models.DateField()
+    crediting_period_end = models.DateField()
+    parameters = models.JSONField(default=dict, blank=True)
+    estimated_annual_reductions = models.DecimalField(max_digits=24, decimal_places=6)
+    estimate_trace = models.JSONField(default=dict, blank=True)
+    verifier = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="validation_engagements"
+    )
+    status = models.CharField(max_length=24, choices=ProjectStatus, default=ProjectStatus.DRAFT)
+    submitted_on = models.DateField(null=True, blank=True)
+    publicity_ends_on = models.DateField(null=True, blank=True)
+    publicity_end_provisional = models.BooleanField(default=False)
+    validation_opinion = models.CharField(max_length=16, choices=Opinion, blank=True)
+    validation_report = models.TextField(blank=True)
+    validated_on = models.DateField(null=True, blank=True)
+    review_due_on = models.DateField(null=True, blank=True)
+    review_due_provisional = models.BooleanField(default=False)
+    registered_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "publicity_ends_on"], name="project_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ProjectStatus.values), name="project_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(crediting_period_end__gt=models.F("crediting_period_start")),
+                name="project_crediting_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "withdrawn"])
+                | models.Q(publicity_ends_on__isnull=False),
+                name="project_submitted_has_publicity_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        """The project number a person quotes."""
+        return self.reference_of(self.pk)
+
+    @staticmethod
+    def reference_of(pk: int) -> str:
+        return f"P{pk:06d}"
+
+
+class MonitoringReportStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLICITY = "publicity", "Publicity"
+    VERIFICATION = "verification", "Verification"
+    ISSUANCE_REVIEW = "issuance_review", "Issuance review"
+    ISSUED = "issued", "Issued"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class MonitoringReport(TimeStampedModel):
+    """A reduction claim for one monitoring period, computed by the methodology engine."""
+
+    Status = MonitoringReportStatus
+
+    TRANSITIONS = {
+        "submit": ({MonitoringReportStatus.DRAFT}, MonitoringReportStatus.PUBLICITY),
+        "close_publicity": (
+            {MonitoringReportStatus.PUBLICITY},
+            MonitoringReportStatus.VERIFICATION,
+        ),
+        "verify": ({MonitoringReportStatus.VERIFICATION}, MonitoringReportStatus.ISSUANCE_REVIEW),
+        "issue": ({MonitoringReportStatus.ISSUANCE_REVIEW}, MonitoringReportStatus.ISSUED),
+        "reject": ({MonitoringReportStatus.ISSUANCE_REVIEW}, MonitoringReportStatus.REJECTED),
+        "withdraw": (
+            {
+                MonitoringReportStatus.DRAFT,
+                MonitoringReportStatus.PUBLICITY,
+                MonitoringReportStatus.VERIFICATION,
+                MonitoringReportStatus.ISSUANCE_REVIEW,
+            },
+            MonitoringReportStatus.WITHDRAWN,
+        ),
+    }
+    # Reports in these states no longer claim their period, so it may be claimed again.
+    RELEASED = (MonitoringReportStatus.REJECTED, MonitoringReportStatus.WITHDRAWN)
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="reports")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    parameters = models.JSONField(default=dict, blank=True)
+    claimed_reductions = models.DecimalField(max_digits=24, decimal_places=6)
+    calculation_trace = models.JSONField(default=dict, blank=True)
+    verifier = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="verification_engagements"
+    )
+    status = models.CharField(
+        max_length=24, choices=MonitoringReportStatus, default=MonitoringReportStatus.DRAFT
+    )
+    submitted_on = models.DateField(null=True, blank=True)
+    publicity_ends_on = models.DateField(null=True, blank=True)
+    publicity_end_provisional = models.BooleanField(default=False)
+    verification_opinion = models.CharField(max_length=16, choices=Opinion, blank=True)
+    verification_report = models.TextField(blank=True)
+    verified_reductions = models.DecimalField(
+        max_digits=24, decimal_places=6, null=True, blank=True
+    )
+    verified_on = models.DateField(null=True, blank=True)
+    review_due_on = models.DateField(null=True, blank=True)
+    review_due_provisional = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "publicity_ends_on"], name="report_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=MonitoringReportStatus.values),
+                name="report_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="report_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(claimed_reductions__gte=0), name="report_claim_not_negative"
+            ),
+            # CCER 2023: the verified amount never exceeds the amount claimed.
+            models.CheckConstraint(
+                condition=models.Q(verified_reductions__isnull=True)
+                | models.Q(
+                    verified_reductions__gte=0,
+                    verified_reductions__lte=models.F("claimed_reductions"),
+                ),
+                name="report_verified_within_claim",
+            ),
+            # The live reports of one project never cover the same day; a rejected or
+            # withdrawn report releases its period.
+            ExclusionConstraint(
+                name="report_periods_do_not_overlap",
+                expressions=[
+                    ("project", RangeOperators.EQUAL),
+                    (DateRange("period_start", "period_end"), RangeOperators.OVERLAPS),
+                ],
+                condition=~models.Q(status__in=["rejected", "withdrawn"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.period_start}–{self.period_end}"
+
+    @property
+    def reference(self) -> str:
+        return f"M{self.pk:06d}"
+
+
+class TransitionRecord(models.Model):
+    """One move of a lifecycle: who, when, from which state to which, with a note."""
+
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=24)
+    to_status = models.CharField(max_length=24)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    occurred_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["occurred_at", "id"]
+
+
+class ProjectTransition(TransitionRecord):
+    """A history row of a project."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="history")
+
+    class Meta(TransitionRecord.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.project.reference}: {self.from_status} → {self.to_status}"
+
+
+class MonitoringReportTransition(TransitionRecord):
+    """A history row of a monitoring report."""
+
+    report = models.ForeignKey(MonitoringReport, on_delete=models.PROTECT, related_name="history")
+
+    class Meta(TransitionRecord.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.report.reference}: {self.from_status} → {self.to_status}"
+
+
+class ProjectComment(TimeStampedModel):
+    """A public comment on a project's design document during its publicity period."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    author_name = models.CharField(max_length=150, blank=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"comment on {self.project.reference}"

@@ -1,0 +1,272 @@
+"""The verbs of a project's lifecycle: create, submit, comment, validate, register, reject,
+withdraw, and the time-driven close of the publicity period."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organization, User
+from core.audit import record_event
+from core.errors import AccessDenied, InvalidInput, InvalidTransition
+from methodologies.calculation import calculation_trace
+from methodologies.models import Methodology
+from methodologies.services import calculate_methodology
+from registry.calendar.working_days import period_ended, publicity_over_on
+from registry.projects import rules
+from registry.projects.locks import lock_project
+from registry.projects.models import Project, ProjectComment
+from registry.projects.services.lifecycle import (
+    check_allowed,
+    end_publicity_if_over,
+    move,
+    record_history,
+    record_opinion,
+    transition,
+)
+
+METHODOLOGY_NOT_PUBLISHED = (
+    "Projects apply a published methodology version; {identifier} is {status}."
+)
+METHODOLOGY_NOT_REDUCTION = "{identifier} is an accounting method, not a reduction methodology."
+SECTOR_MISMATCH = "The project's sector must be its methodology's: {sector}."
+NOT_A_VERIFIER = "The engaged verifier must be a validation and verification body."
+CONSTRUCTION_TOO_EARLY = "Construction must have started after {cutoff} (CCER eligibility)."
+CREDITING_TOO_SHORT = "The crediting period must last at least {years} years."
+CREDITING_TOO_LONG = "The crediting period may last at most {years} years."
+NO_REDUCTION = "These parameters give no reduction ({value} {unit})."
+COMMENT_OUTSIDE_PUBLICITY = "Comments are taken only during the publicity period."
+NOT_ENGAGED = "Only the verifier engaged for this {kind} may do this."
+NOT_ACCREDITED = "{verifier} is not accredited for {sector} on {date}."
+
+
+def crediting_bounds(methodology: Methodology) -> tuple[int, int]:
+    """Years: the methodology's own bounds (forestry sets longer ones), else the settings'."""
+    return (
+        methodology.crediting_years_min or settings.CREDITING_PERIOD_MIN_YEARS,
+        methodology.crediting_years_max or settings.CREDITING_PERIOD_MAX_YEARS,
+    )
+
+
+def _validate_design(
+    *,
+    methodology: Methodology,
+    sector: str,
+    verifier: Organization,
+    construction_start: date,
+    crediting_period_start: date,
+    crediting_period_end: date,
+) -> None:
+    errors: dict[str, str] = {}
+    if methodology.status != Methodology.Status.PUBLISHED:
+        errors["methodology"] = METHODOLOGY_NOT_PUBLISHED.format(
+            identifier=methodology.identifier, status=methodology.status
+        )
+    elif methodology.kind != Methodology.Kind.REDUCTION:
+        errors["methodology"] = METHODOLOGY_NOT_REDUCTION.format(identifier=methodology.identifier)
+    if sector != methodology.sector:
+        errors["sector"] = SECTOR_MISMATCH.format(sector=methodology.sector)
+    if verifier.kind != Organization.Kind.VERIFIER:
+        errors["verifier"] = NOT_A_VERIFIER
+    if construction_start <= settings.CONSTRUCTION_STARTED_AFTER:
+        errors["construction_start"] = CONSTRUCTION_TOO_EARLY.format(
+            cutoff=settings.CONSTRUCTION_STARTED_AFTER
+        )
+    shortest, longest = crediting_bounds(methodology)
+    # A period of N years ends the day before the N-th anniversary of its start.
+    last_day = crediting_period_end + timedelta(days=1)
+    if last_day < crediting_period_start + relativedelta(years=shortest):
+        errors["crediting_period_end"] = CREDITING_TOO_SHORT.format(years=shortest)
+    elif last_day > crediting_period_start + relativedelta(years=longest):
+        errors["crediting_period_end"] = CREDITING_TOO_LONG.format(years=longest)
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _estimate(methodology: Methodology, parameters: dict[str, Any]) -> tuple[Any, dict]:
+    """Annual reductions the design expects, by the methodology engine: (tCO2e, trace)."""
+    calculation = calculate_methodology(methodology=methodology, parameters=parameters)
+    result = calculation.result
+    if result.value < 0:
+        raise InvalidInput(
+            {"parameters": NO_REDUCTION.format(value=result.value, unit=result.unit)}
+        )
+    return result.value, calculation_trace(calculation, methodology.result_symbol)
+
+
+@transaction.atomic
+def create_project(
+    *,
+    actor: User,
+    title: str,
+    methodology: Methodology,
+    sector: str,
+    province: str,
+    construction_start: date,
+    crediting_period_start: date,
+    crediting_period_end: date,
+    parameters: dict[str, Any],
+    verifier: Organization,
+    description: str = "",
+    location: str = "",
+) -> Project:
+    """A draft project of the actor's company; the estimate comes from the methodology."""
+    if not rules.can_create_project(actor):
+        raise AccessDenied()
+    _validate_design(
+        methodology=methodology,
+        sector=sector,
+        verifier=verifier,
+        construction_start=construction_start,
+        crediting_period_start=crediting_period_start,
+        crediting_period_end=crediting_period_end,
+    )
+    estimate, trace = _estimate(methodology, parameters)
+    project = Project.objects.create(
+        proponent=actor.organization,
+        title=title,
+        description=description,
+        methodology=methodology,
+        sector=sector,
+        province=province,
+        location=location,
+        construction_start=construction_start,
+        crediting_period_start=crediting_period_start,
+        crediting_period_end=crediting_period_end,
+        parameters=parameters,
+        estimated_annual_reductions=estimate,
+        estimate_trace=trace,
+        verifier=verifier,
+    )
+    record_history(project, "create", actor=actor, from_status="")
+    record_event(
+        actor=actor,
+        action="project.create",
+        target=project,
+        after={
+            "title": title,
+            "methodology": methodology.identifier,
+            "verifier": verifier.pk,
+            "estimated_annual_reductions": estimate,
+        },
+    )
+    return project
+
+
+@transaction.atomic
+def submit_project(*, actor: User, project: Project) -> Project:
+    """Start the publicity period: the design document is public for the set working days."""
+    if not rules.can_act_for_proponent(actor, project):
+        raise AccessDenied()
+    project = lock_project(project.pk)
+    today = timezone.localdate()
+    deadline = publicity_over_on(today, settings.PROJECT_PUBLICITY_WORKING_DAYS)
+    move(
+        project,
+        "submit",
+        actor=actor,
+        submitted_on=today,
+        publicity_ends_on=deadline.date,
+        publicity_end_provisional=deadline.provisional,
+    )
+    return project
+
+
+@transaction.atomic
+def close_project_publicity(*, project_id: int, actor: User | None = None) -> bool:
+    """Move a project whose publicity period has ended on to validation; True if it moved.
+
+    Idempotent: a project no longer in publicity, or still inside its period, is left as is.
+    """
+    project = lock_project(project_id)
+    if project.status != Project.Status.PUBLICITY or not period_ended(
+        project.publicity_ends_on, timezone.localdate()
+    ):
+        return False
+    move(project, "close_publicity", actor=actor, note="publicity period ended")
+    return True
+
+
+@transaction.atomic
+def comment_on_project(
+    *, actor: Any, project: Project, text: str, author_name: str = ""
+) -> ProjectComment:
+    """Anyone, signed in or not, may comment while the publicity period runs."""
+    project = lock_project(project.pk)
+    if project.status != Project.Status.PUBLICITY or period_ended(
+        project.publicity_ends_on, timezone.localdate()
+    ):
+        raise InvalidTransition(COMMENT_OUTSIDE_PUBLICITY)
+    authenticated = getattr(actor, "is_authenticated", False)
+    comment = ProjectComment.objects.create(
+        project=project,
+        author=actor if authenticated else None,
+        author_name=actor.get_username() if authenticated else author_name,
+        text=text,
+    )
+    record_event(
+        actor=actor,
+        action="project.comment",
+        target=comment,
+        after={"project": project.pk, "text": text},
+    )
+    return comment
+
+
+def require_engaged_verifier(actor: User, organization_id: int, sector: str, kind: str) -> None:
+    if not rules.is_engaged_verifier(actor, organization_id):
+        raise AccessDenied(NOT_ENGAGED.format(kind=kind))
+    today = timezone.localdate()
+    if not rules.is_accredited(organization_id, sector, today):
+        raise AccessDenied(
+            NOT_ACCREDITED.format(verifier=actor.organization.name, sector=sector, date=today)
+        )
+
+
+@transaction.atomic
+def validate_project(*, actor: User, project: Project, opinion: str, report: str) -> Project:
+    """The engaged verifier's validation opinion: positive goes to registration review (with
+    its deadline), negative rejects the project. A project whose publicity period has ended
+    moves on at once, whether or not the periodic task has closed it yet."""
+    require_engaged_verifier(actor, project.verifier_id, project.sector, "project")
+    project = lock_project(project.pk)
+    end_publicity_if_over(project)
+    check_allowed(project, "validate")
+    record_opinion(
+        project,
+        "validate",
+        actor=actor,
+        opinion=opinion,
+        review_working_days=settings.REGISTRATION_REVIEW_WORKING_DAYS,
+        validation_opinion=opinion,
+        validation_report=report,
+        validated_on=timezone.localdate(),
+    )
+    return project
+
+
+@transaction.atomic
+def register_project(*, actor: User, project: Project, note: str = "") -> Project:
+    return transition(
+        project,
+        "register",
+        actor=actor,
+        permitted=rules.can_decide_registration(actor),
+        note=note,
+        registered_on=timezone.localdate(),
+    )
+
+
+@transaction.atomic
+def reject_project(*, actor: User, project: Project, note: str = "") -> Project:
+    permitted = rules.can_decide_registration(actor)
+    return transition(project, "reject", actor=actor, permitted=permitted, note=note)
+
+
+@transaction.atomic
+def withdraw_project(*, actor: User, project: Project, note: str = "") -> Project:
+    permitted = rules.can_act_for_proponent(actor, project)
+    return transition(project, "withdraw", actor=actor, permitted=permitted, note=note)

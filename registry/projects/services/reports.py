@@ -1,0 +1,255 @@
+"""The verbs of a monitoring report (a reduction claim): create, submit, verify, reject,
+withdraw, and the time-driven close of its publicity period. Issuing is in `issuance`."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Organization, User
+from core.audit import record_event
+from core.errors import AccessDenied, InvalidInput, InvalidTransition
+from methodologies import engine
+from methodologies.calculation import calculation_trace
+from methodologies.models import Parameter
+from methodologies.services import calculate_methodology
+from registry.calendar.working_days import period_ended, publicity_over_on
+from registry.projects import rules
+from registry.projects.locks import lock_project, lock_report
+from registry.projects.models import MonitoringReport, Project
+from registry.projects.services.lifecycle import (
+    check_allowed,
+    end_publicity_if_over,
+    move,
+    record_history,
+    record_opinion,
+    transition,
+)
+from registry.projects.services.projects import (
+    NO_REDUCTION,
+    NOT_A_VERIFIER,
+    require_engaged_verifier,
+)
+
+PROJECT_NOT_REGISTERED = (
+    "Monitoring reports are filed for registered projects; this one is {status}."
+)
+VALIDATOR_MAY_NOT_VERIFY = (
+    "The body that validated the project may not verify its reductions (CCER 2023, arts. 18, 37)."
+)
+PERIOD_REVERSED = "The monitoring period cannot end before it starts."
+OUTSIDE_CREDITING = "The monitoring period must lie inside the crediting period ({start} to {end})."
+BEFORE_ELIGIBILITY = "Reductions count only from after {cutoff} (CCER eligibility)."
+TOO_OLD = "A claim covers at most the {years} years before it is filed: start on or after {cutoff}."
+IN_THE_FUTURE = "The monitoring period cannot end in the future."
+OVERLAP = "The monitoring period overlaps {reference} ({start} to {end})."
+EX_ANTE_FIXED = "Fixed at validation in the project design; it cannot be reported."
+ABOVE_CLAIM = "The verified amount cannot exceed the claimed {claimed} tCO2e."
+
+RESULT_UNIT = "tCO2e"
+
+
+def _claim(project: Project, parameters: dict[str, Any]) -> tuple[Decimal, dict[str, Any]]:
+    """Claimed reductions by the engine, from the report's monitored values and the ex-ante
+    and fixed values of the project's design: (tCO2e, trace)."""
+    ex_ante = set(
+        project.methodology.parameters.filter(kind=Parameter.Kind.EX_ANTE).values_list(
+            "symbol", flat=True
+        )
+    )
+    reported_ex_ante = sorted(ex_ante & set(parameters))
+    if reported_ex_ante:
+        raise InvalidInput({f"parameters.{symbol}": EX_ANTE_FIXED for symbol in reported_ex_ante})
+    inputs = {
+        **{symbol: value for symbol, value in project.parameters.items() if symbol in ex_ante},
+        **parameters,
+    }
+    calculation = calculate_methodology(methodology=project.methodology, parameters=inputs)
+    result = calculation.result
+    claimed = engine.convert_value(result.value, result.unit, RESULT_UNIT)
+    if claimed < 0:
+        raise InvalidInput(
+            {"parameters": NO_REDUCTION.format(value=result.value, unit=result.unit)}
+        )
+    return claimed, calculation_trace(calculation, project.methodology.result_symbol)
+
+
+def _validate_period(project: Project, period_start: date, period_end: date, filed: date) -> None:
+    errors: dict[str, str] = {}
+    lookback = filed - relativedelta(years=settings.CLAIM_LOOKBACK_YEARS)
+    if period_end < period_start:
+        errors["period_end"] = PERIOD_REVERSED
+    elif period_start < project.crediting_period_start or period_end > project.crediting_period_end:
+        errors["period_start"] = OUTSIDE_CREDITING.format(
+            start=project.crediting_period_start, end=project.crediting_period_end
+        )
+    elif period_start <= settings.REDUCTIONS_GENERATED_AFTER:
+        errors["period_start"] = BEFORE_ELIGIBILITY.format(
+            cutoff=settings.REDUCTIONS_GENERATED_AFTER
+        )
+    elif period_start < lookback:
+        errors["period_start"] = TOO_OLD.format(
+            years=settings.CLAIM_LOOKBACK_YEARS, cutoff=lookback
+        )
+    elif period_end > filed:
+        errors["period_end"] = IN_THE_FUTURE
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _refuse_overlap(project: Project, period_start: date, period_end: date) -> None:
+    """Caller holds the project lock, so no other report of the project is being filed."""
+    overlapping = (
+        project.reports.exclude(status__in=MonitoringReport.RELEASED)
+        .filter(period_start__lte=period_end, period_end__gte=period_start)
+        .first()
+    )
+    if overlapping is not None:
+        raise InvalidInput(
+            {
+                "period_start": OVERLAP.format(
+                    reference=overlapping.reference,
+                    start=overlapping.period_start,
+                    end=overlapping.period_end,
+                )
+            }
+        )
+
+
+@transaction.atomic
+def create_report(
+    *,
+    actor: User,
+    project: Project,
+    period_start: date,
+    period_end: date,
+    parameters: dict[str, Any],
+    verifier: Organization,
+) -> MonitoringReport:
+    """A draft claim for one monitoring period of a registered project."""
+    if not rules.can_act_for_proponent(actor, project):
+        raise AccessDenied()
+    project = lock_project(project.pk)
+    if project.status != Project.Status.REGISTERED:
+        raise InvalidTransition(PROJECT_NOT_REGISTERED.format(status=project.status))
+    if verifier.kind != Organization.Kind.VERIFIER:
+        raise InvalidInput({"verifier": NOT_A_VERIFIER})
+    if verifier.pk == project.verifier_id:
+        raise InvalidInput({"verifier": VALIDATOR_MAY_NOT_VERIFY})
+    _validate_period(project, period_start, period_end, timezone.localdate())
+    _refuse_overlap(project, period_start, period_end)
+    claimed, trace = _claim(project, parameters)
+    try:
+        with transaction.atomic():
+            report = MonitoringReport.objects.create(
+                project=project,
+                period_start=period_start,
+                period_end=period_end,
+                parameters=parameters,
+                claimed_reductions=claimed,
+                calculation_trace=trace,
+                verifier=verifier,
+            )
+    except IntegrityError as error:
+        # The PostgreSQL exclusion constraint: only reachable around the project lock.
+        raise InvalidInput({"period_start": "The monitoring period overlaps another."}) from error
+    record_history(report, "create", actor=actor, from_status="")
+    record_event(
+        actor=actor,
+        action="monitoringreport.create",
+        target=report,
+        after={
+            "project": project.pk,
+            "period_start": period_start,
+            "period_end": period_end,
+            "claimed_reductions": claimed,
+            "verifier": verifier.pk,
+        },
+    )
+    return report
+
+
+@transaction.atomic
+def submit_report(*, actor: User, report: MonitoringReport) -> MonitoringReport:
+    if not rules.can_act_for_proponent(actor, report.project):
+        raise AccessDenied()
+    report = lock_report(report.pk)
+    check_allowed(report, "submit")
+    today = timezone.localdate()
+    _validate_period(report.project, report.period_start, report.period_end, today)
+    deadline = publicity_over_on(today, settings.CLAIM_PUBLICITY_WORKING_DAYS)
+    move(
+        report,
+        "submit",
+        actor=actor,
+        submitted_on=today,
+        publicity_ends_on=deadline.date,
+        publicity_end_provisional=deadline.provisional,
+    )
+    return report
+
+
+@transaction.atomic
+def close_report_publicity(*, report_id: int, actor: User | None = None) -> bool:
+    """Move a report whose publicity period has ended on to verification; True if it moved.
+
+    Idempotent, like `close_project_publicity`."""
+    report = lock_report(report_id)
+    if report.status != MonitoringReport.Status.PUBLICITY or not period_ended(
+        report.publicity_ends_on, timezone.localdate()
+    ):
+        return False
+    move(report, "close_publicity", actor=actor, note="publicity period ended")
+    return True
+
+
+@transaction.atomic
+def verify_report(
+    *,
+    actor: User,
+    report: MonitoringReport,
+    opinion: str,
+    verified_reductions: Decimal,
+    verification_report: str = "",
+) -> MonitoringReport:
+    """The engaged verifier's opinion and verified amount (never above the claim): positive
+    goes to issuance review with its deadline, negative rejects the claim."""
+    project = report.project
+    require_engaged_verifier(actor, report.verifier_id, project.sector, "monitoring report")
+    if report.verifier_id == project.verifier_id:
+        raise AccessDenied(VALIDATOR_MAY_NOT_VERIFY)
+    report = lock_report(report.pk)
+    end_publicity_if_over(report)
+    check_allowed(report, "verify")
+    if verified_reductions > report.claimed_reductions:
+        raise InvalidInput(
+            {"verified_reductions": ABOVE_CLAIM.format(claimed=report.claimed_reductions)}
+        )
+    record_opinion(
+        report,
+        "verify",
+        actor=actor,
+        opinion=opinion,
+        review_working_days=settings.ISSUANCE_REVIEW_WORKING_DAYS,
+        verification_opinion=opinion,
+        verification_report=verification_report,
+        verified_reductions=verified_reductions,
+        verified_on=timezone.localdate(),
+    )
+    return report
+
+
+@transaction.atomic
+def reject_report(*, actor: User, report: MonitoringReport, note: str = "") -> MonitoringReport:
+    permitted = rules.can_decide_registration(actor)
+    return transition(report, "reject", actor=actor, permitted=permitted, note=note)
+
+
+@transaction.atomic
+def withdraw_report(*, actor: User, report: MonitoringReport, note: str = "") -> MonitoringReport:
+    permitted = rules.can_act_for_proponent(actor, report.project)
+    return transition(report, "withdraw", actor=actor, permitted=permitted, note=note)

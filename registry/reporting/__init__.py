@@ -1,0 +1,1 @@
+"""The regulators' totals over the ledger."""

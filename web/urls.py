@@ -1,0 +1,12 @@
+from django.urls import path
+
+from web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("projects/", views.project_list, name="project-list"),
+    path("projects/<int:pk>/", views.project_detail, name="project-page"),
+    path("issuances/", views.issuance_list, name="issuance-list"),
+    path("retirements/", views.retirement_list, name="retirement-list"),
+    path("retirements/<int:pk>/", views.retirement_certificate, name="retirement-certificate"),
+]

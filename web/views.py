@@ -1,0 +1,124 @@
+"""Public pages a person reads in a browser: the registry's front page, its projects, issuances
+and retirements, and each retirement's certificate. They show what the public may see, whoever
+is signed in: a page is the same for everyone (the API is where a company sees its drafts)."""
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from core.provinces import Province
+from core.sectors import Sector
+from registry.ledger import selectors as ledger_selectors
+from registry.ledger.models import Retirement
+from registry.projects import selectors as project_selectors
+from registry.projects.models import Project
+from registry.reporting.selectors import credit_totals
+
+PAGE_SIZE = 50
+TOTALS_CACHE_KEY = "registry:public-totals-by-vintage"
+PUBLIC = AnonymousUser()
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _choice(request: HttpRequest, name: str, choices) -> str:
+    """A filter from the query string, ignored unless it is one of the choices."""
+    value = request.GET.get(name, "")
+    return value if value in choices.values else ""
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The front page: the registry's totals by vintage (cached for
+    `PUBLIC_TOTALS_CACHE_SECONDS`), and the way to its lists."""
+    seconds = settings.PUBLIC_TOTALS_CACHE_SECONDS
+    if seconds > 0:
+        by_vintage = cache.get_or_set(
+            TOTALS_CACHE_KEY, lambda: credit_totals(group_by="vintage"), seconds
+        )
+    else:
+        by_vintage = credit_totals(group_by="vintage")
+    overall = {
+        name: sum(row[name] for row in by_vintage)
+        for name in ("issued", "active", "retired", "cancelled")
+    }
+    context = {
+        "by_vintage": by_vintage,
+        "overall": overall,
+        "projects": project_selectors.projects_visible_to(PUBLIC).count(),
+    }
+    return render(request, "web/home.html", context)
+
+
+def project_list(request: HttpRequest) -> HttpResponse:
+    """Public projects, newest first, filtered by status, province, sector and a title search."""
+    filters = {
+        "status": _choice(request, "status", Project.Status),
+        "province": _choice(request, "province", Province),
+        "sector": _choice(request, "sector", Sector),
+    }
+    # PostgreSQL text holds no NUL character: one in the query string is dropped, not a 500.
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:200]
+    projects = project_selectors.projects_visible_to(PUBLIC).filter(
+        **{name: value for name, value in filters.items() if value}
+    )
+    if search:
+        matches = Q(title__icontains=search) | Q(proponent__name__icontains=search)
+        projects = projects.filter(matches)
+    projects = projects.annotate(issued=Sum("issuances__quantity")).order_by("-created_at", "-id")
+    statuses = [choice for choice in Project.Status.choices if choice[0] != Project.Status.DRAFT]
+    context = {
+        "page": _page(request, projects),
+        "filters": filters,
+        "search": search,
+        "statuses": statuses,
+        "provinces": Province.choices,
+        "sectors": Sector.choices,
+    }
+    return render(request, "web/project_list.html", context)
+
+
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One public project: its design, monitoring reports, issuances and lifecycle history."""
+    project = get_object_or_404(project_selectors.projects_visible_to(PUBLIC), pk=pk)
+    context = {
+        "project": project,
+        "reports": project_selectors.reports_visible_to(PUBLIC)
+        .filter(project=project)
+        .order_by("period_start"),
+        "issuances": ledger_selectors.issuances().filter(project=project).order_by("first_serial"),
+        "history": project.history.order_by("occurred_at", "id"),
+    }
+    return render(request, "web/project_detail.html", context)
+
+
+def issuance_list(request: HttpRequest) -> HttpResponse:
+    """Every issuance, newest first."""
+    issuances = ledger_selectors.issuances().order_by("-created_at", "-id")
+    return render(request, "web/issuance_list.html", {"page": _page(request, issuances)})
+
+
+def retirement_list(request: HttpRequest) -> HttpResponse:
+    """Every retirement, newest first, filtered by purpose."""
+    purpose = _choice(request, "purpose", Retirement.Purpose)
+    retirements = ledger_selectors.retirements().order_by("-created_at", "-id")
+    if purpose:
+        retirements = retirements.filter(purpose=purpose)
+    context = {
+        "page": _page(request, retirements),
+        "purpose": purpose,
+        "purposes": Retirement.Purpose.choices,
+    }
+    return render(request, "web/retirement_list.html", context)
+
+
+def retirement_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public certificate of one retirement: serial range, project, vintage, beneficiary,
+    purpose."""
+    retirement = get_object_or_404(ledger_selectors.retirements(), pk=pk)
+    return render(request, "web/retirement_certificate.html", {"retirement": retirement})
