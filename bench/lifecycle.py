@@ -8,7 +8,8 @@ Run by hand from the repository root:
 
 It makes a throwaway database (PostgreSQL on 127.0.0.1:5432 as user postgres), migrates it
 and loads the methodology library and the demo organisations and users with the real
-commands (`load_library`, `load_demo`). This process runs with the production settings too, so the demo passwords are hashed as the server expects. Then:
+commands (`load_library`, `load_demo`). This process runs with the production settings
+too, so the demo passwords are hashed as the server expects. Then:
 
 - through the HTTP API, served by gunicorn with production settings and 2 workers on a free
   loopback port, with PROJECT_PUBLICITY_WORKING_DAYS=0 and CLAIM_PUBLICITY_WORKING_DAYS=0 in

@@ -19,13 +19,18 @@ from tests.core.test_health import REDIS_URL, broker
 WORKER_START_SECONDS = 60
 
 
-def database_url() -> str:
-    """The URL of the database this test runs on (pytest-django renamed it to test_...)."""
+def database_environment() -> dict[str, str]:
+    """What points a process at the database this test runs on (pytest-django renamed it to
+    test_...): DATABASE_URL's server, or the embedded one, whose data folder the child finds
+    as this process did."""
     db = connection.settings_dict
+    if not os.environ.get("DATABASE_URL"):
+        return {"EMBEDDED_POSTGRES_DATABASE": db["NAME"]}
     credentials = quote(db["USER"] or "", safe="")
     if db["PASSWORD"]:
         credentials += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return {"DATABASE_URL": f"postgres://{credentials}@{host}/{db['NAME']}"}
 
 
 @pytest.fixture
@@ -35,7 +40,7 @@ def worker(tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url(),
+        **database_environment(),
         "CELERY_BROKER_URL": REDIS_URL,
         "CELERY_TASK_DEFAULT_QUEUE": queue,
     }

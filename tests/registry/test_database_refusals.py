@@ -1,0 +1,316 @@
+"""The database refuses, by itself, writes that break the registry's invariants: each CHECK and
+exclusion constraint and each trigger is shown refusing a direct write made around the services,
+as a careless script or an attacker with SQL access would make it.
+
+The rows are built through the real services (an issued offshore wind report, a retirement);
+each case then writes one bad row in SQL and expects PostgreSQL's refusal, named.
+"""
+
+import psycopg.errors
+import pytest
+from django.apps import apps
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.db import DatabaseError, connection, transaction
+from django.db.models import CheckConstraint
+
+from accounts.models import Accreditation, Organization
+from core.models import AuditChainHead, AuditEntry
+from methodologies.models import EmissionFactor, Equation, GlobalWarmingPotential, Parameter
+from registry.ledger.models import (
+    CreditBlock,
+    HoldingAccount,
+    Issuance,
+    Movement,
+    Retirement,
+    SerialCounter,
+)
+from registry.ledger.services import movements
+from registry.projects.models import MonitoringReport, Project
+
+
+@pytest.fixture
+def rows(lifecycle, parties, offshore_wind):
+    """One row of every table the cases write to, made by the services."""
+    report = lifecycle.report("issued")
+    block = CreditBlock.objects.filter(issuance__report=report).order_by("first").first()
+    movements.retire_credits(
+        actor=parties["proponent"],
+        block=block,
+        quantity=10,
+        beneficiary="A test beneficiary",
+        purpose="public_good",
+    )
+    return {
+        "organization": parties["proponent"].organization_id,
+        "accreditation": Accreditation.objects.first().pk,
+        "methodology": offshore_wind.pk,
+        "parameter": Parameter.objects.filter(methodology=offshore_wind).first().pk,
+        "equation": Equation.objects.filter(methodology=offshore_wind).first().pk,
+        "factor": EmissionFactor.objects.first().pk,
+        "gwp": GlobalWarmingPotential.objects.first().pk,
+        "project": report.project_id,
+        "report": report.pk,
+        "account": HoldingAccount.objects.filter(kind="holding").first().pk,
+        "issuance": Issuance.objects.get(report=report).pk,
+        "block": block.pk,
+        "movement": Movement.objects.first().pk,
+        "retirement": Retirement.objects.first().pk,
+        "audit": AuditEntry.objects.first().pk,
+        "head": AuditChainHead.objects.get().pk,
+        "counter": SerialCounter.objects.get().pk,
+    }
+
+
+def copy_row(model, pk: int, **overrides: str) -> str:
+    """SQL inserting a copy of a row with some columns replaced by SQL expressions: for
+    append-only tables, whose rows cannot be updated into a bad state."""
+    columns = [f.column for f in model._meta.concrete_fields if not f.primary_key]
+    if "id" in overrides:
+        columns.insert(0, "id")
+    quoted = [connection.ops.quote_name(column) for column in columns]
+    values = [overrides.get(column, name) for column, name in zip(columns, quoted, strict=True)]
+    table = model._meta.db_table
+    return (
+        f"INSERT INTO {table} ({', '.join(quoted)}) "
+        f"SELECT {', '.join(values)} FROM {table} WHERE id = {pk}"
+    )
+
+
+def update_row(model, pk: int, assignments: str) -> str:
+    return f"UPDATE {model._meta.db_table} SET {assignments} WHERE id = {pk}"
+
+
+# constraint name -> the bad write (a statement, or statements run in order), built from the
+# rows of the fixture. Written out by hand,
+# one per constraint: what each constraint must refuse, not what the model happens to say.
+CONSTRAINT_CASES = {
+    "organization_kind_valid": lambda r: update_row(
+        Organization, r["organization"], "kind = 'bank'"
+    ),
+    "organization_province_valid": lambda r: update_row(
+        Organization, r["organization"], "province = 'Taipei'"
+    ),
+    "organization_credit_code_length": lambda r: update_row(
+        Organization, r["organization"], "unified_social_credit_code = '91310000'"
+    ),
+    "accreditation_period_ordered": lambda r: update_row(
+        Accreditation, r["accreditation"], "valid_to = valid_from - 1"
+    ),
+    "accreditation_sector_valid": lambda r: update_row(
+        Accreditation, r["accreditation"], "sector = 'banking'"
+    ),
+    "audit_id_positive": lambda r: copy_row(AuditEntry, r["audit"], id="0"),
+    "audit_head_singleton": lambda r: update_row(AuditChainHead, r["head"], "id = 2"),
+    # A published version cannot change at all (a trigger), so a draft copy is made bad.
+    "methodology_status_valid": lambda r: copy_row(
+        _methodology(), r["methodology"], version="'V99'", status="'approved'"
+    ),
+    "methodology_sector_valid": lambda r: copy_row(
+        _methodology(), r["methodology"], version="'V99'", status="'draft'", sector="'banking'"
+    ),
+    "methodology_crediting_bounds_ordered": lambda r: copy_row(
+        _methodology(),
+        r["methodology"],
+        version="'V99'",
+        status="'draft'",
+        crediting_years_min="10",
+        crediting_years_max="7",
+    ),
+    "methodology_published_has_date": lambda r: copy_row(
+        _methodology(), r["methodology"], version="'V99'", published_at="NULL"
+    ),
+    "parameter_bounds_ordered": lambda r: (
+        copy_row(_methodology(), r["methodology"], version="'V98'", status="'draft'"),
+        copy_row(
+            Parameter,
+            r["parameter"],
+            methodology_id="(SELECT id FROM methodologies_methodology WHERE version = 'V98')",
+            minimum="10",
+            maximum="1",
+        ),
+    ),
+    "emission_factor_value": lambda r: copy_row(
+        EmissionFactor, r["factor"], data_year="1999", value="-0.5"
+    ),
+    "gwp_value_positive": lambda r: copy_row(
+        GlobalWarmingPotential, r["gwp"], gas="'SF6-test'", value="0"
+    ),
+    "project_status_valid": lambda r: update_row(Project, r["project"], "status = 'approved'"),
+    "project_crediting_period_ordered": lambda r: update_row(
+        Project, r["project"], "crediting_period_end = crediting_period_start"
+    ),
+    "project_submitted_has_publicity_end": lambda r: update_row(
+        Project, r["project"], "publicity_ends_on = NULL"
+    ),
+    "report_status_valid": lambda r: update_row(MonitoringReport, r["report"], "status = 'paid'"),
+    "report_period_ordered": lambda r: update_row(
+        MonitoringReport, r["report"], "period_end = period_start - 1"
+    ),
+    "report_claim_not_negative": lambda r: update_row(
+        MonitoringReport, r["report"], "claimed_reductions = -1, verified_reductions = NULL"
+    ),
+    "report_verified_within_claim": lambda r: update_row(
+        MonitoringReport, r["report"], "verified_reductions = claimed_reductions + 1"
+    ),
+    "report_periods_do_not_overlap": lambda r: copy_row(MonitoringReport, r["report"]),
+    "account_owner_matches_kind": lambda r: update_row(
+        HoldingAccount, r["account"], "organization_id = NULL"
+    ),
+    "serial_counter_singleton": lambda r: update_row(SerialCounter, r["counter"], "id = 2"),
+    "issuance_range_matches_quantity": lambda r: update_row(
+        Issuance, r["issuance"], "quantity = quantity + 1"
+    ),
+    "block_range_matches_quantity": lambda r: update_row(
+        CreditBlock, r["block"], "quantity = quantity + 1"
+    ),
+    "block_status_valid": lambda r: update_row(CreditBlock, r["block"], "status = 'lost'"),
+    "block_ranges_do_not_overlap": lambda r: update_row(
+        CreditBlock, r["block"], "last = last + 1, quantity = quantity + 1"
+    ),
+    "movement_range_matches_quantity": lambda r: copy_row(
+        Movement, r["movement"], quantity="quantity + 1"
+    ),
+}
+
+
+def _methodology():
+    return apps.get_model("methodologies", "Methodology")
+
+
+def sqlstate_and_name(error: DatabaseError) -> tuple[str, str | None]:
+    cause = error.__cause__
+    assert isinstance(cause, psycopg.Error), error
+    return cause.sqlstate, cause.diag.constraint_name
+
+
+@pytest.mark.parametrize("constraint", sorted(CONSTRAINT_CASES))
+def test_the_database_refuses_a_write_that_breaks_the_constraint(rows, constraint):
+    bad_write = CONSTRAINT_CASES[constraint](rows)
+    bad_write = bad_write if isinstance(bad_write, tuple) else (bad_write,)
+
+    with (
+        pytest.raises(DatabaseError) as refused,
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        for statement in bad_write:
+            cursor.execute(statement)
+
+    state, name = sqlstate_and_name(refused.value)
+    # 23514: check_violation; 23P01: exclusion_violation.
+    assert (state, name) in {("23514", constraint), ("23P01", constraint)}
+
+
+def test_every_check_and_exclusion_constraint_has_a_refusal_case():
+    declared = {
+        constraint.name
+        for model in apps.get_models()
+        for constraint in model._meta.constraints
+        if isinstance(constraint, CheckConstraint | ExclusionConstraint)
+    }
+
+    assert declared == set(CONSTRAINT_CASES)
+
+
+# trigger -> the write it refuses. UPDATE and DELETE per row, TRUNCATE per statement.
+TRIGGER_CASES = {
+    "core_auditentry_append_only": [
+        lambda r: update_row(AuditEntry, r["audit"], "action = 'forged'"),
+        lambda r: f"DELETE FROM core_auditentry WHERE id = {r['audit']}",
+    ],
+    "core_auditentry_no_truncate": [lambda r: "TRUNCATE core_auditentry"],
+    "methodologies_methodology_immutable": [
+        lambda r: update_row(_methodology(), r["methodology"], "title = 'Edited'"),
+        lambda r: update_row(_methodology(), r["methodology"], "status = 'draft'"),
+        lambda r: f"DELETE FROM methodologies_methodology WHERE id = {r['methodology']}",
+    ],
+    "methodologies_parameter_immutable": [
+        lambda r: update_row(Parameter, r["parameter"], "unit = 'kWh'"),
+        lambda r: copy_row(Parameter, r["parameter"], symbol="'EXTRA'", position="99"),
+        lambda r: f"DELETE FROM methodologies_parameter WHERE id = {r['parameter']}",
+    ],
+    "methodologies_parameter_no_truncate": [lambda r: "TRUNCATE methodologies_parameter"],
+    "methodologies_equation_immutable": [
+        lambda r: update_row(Equation, r["equation"], "expression = '0'"),
+        lambda r: f"DELETE FROM methodologies_equation WHERE id = {r['equation']}",
+    ],
+    "methodologies_equation_no_truncate": [lambda r: "TRUNCATE methodologies_equation"],
+    "methodologies_emissionfactor_append_only": [
+        lambda r: update_row(EmissionFactor, r["factor"], "value = value + 0.1"),
+        lambda r: f"DELETE FROM methodologies_emissionfactor WHERE id = {r['factor']}",
+    ],
+    "methodologies_emissionfactor_no_truncate": [lambda r: "TRUNCATE methodologies_emissionfactor"],
+    "methodologies_globalwarmingpotential_append_only": [
+        lambda r: update_row(GlobalWarmingPotential, r["gwp"], "value = 1"),
+        lambda r: f"DELETE FROM methodologies_globalwarmingpotential WHERE id = {r['gwp']}",
+    ],
+    "methodologies_globalwarmingpotential_no_truncate": [
+        lambda r: "TRUNCATE methodologies_globalwarmingpotential"
+    ],
+    "ledger_movement_append_only": [
+        lambda r: update_row(Movement, r["movement"], "to_account_id = from_account_id"),
+        lambda r: f"DELETE FROM ledger_movement WHERE id = {r['movement']}",
+    ],
+    "ledger_movement_no_truncate": [lambda r: "TRUNCATE ledger_movement"],
+    "ledger_retirement_append_only": [
+        lambda r: update_row(Retirement, r["retirement"], "beneficiary = 'Someone else'"),
+        lambda r: f"DELETE FROM ledger_retirement WHERE id = {r['retirement']}",
+    ],
+    "ledger_retirement_no_truncate": [lambda r: "TRUNCATE ledger_retirement"],
+}
+
+
+@pytest.mark.parametrize(
+    ("trigger", "case"),
+    [(trigger, index) for trigger, cases in TRIGGER_CASES.items() for index in range(len(cases))],
+)
+def test_the_trigger_refuses_the_write(rows, trigger, case):
+    bad_write = TRIGGER_CASES[trigger][case](rows)
+
+    with (
+        pytest.raises(DatabaseError) as refused,
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        # The test database alone lets TRUNCATE through (tests/conftest.py); not here.
+        cursor.execute("SET LOCAL registry.allow_truncate = off")
+        # The fixture's deferred foreign-key checks run now: TRUNCATE waits for none.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(bad_write)
+
+    cause = refused.value.__cause__
+    assert cause.sqlstate == "23001"  # restrict_violation, raised by the trigger
+    assert bad_write.split()[0] in cause.diag.message_primary  # names the refused operation
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgname = %s AND tgenabled <> 'D'", [trigger]
+        )
+        assert cursor.fetchone() == (trigger,)
+
+
+def test_every_trigger_in_the_database_has_a_refusal_case(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname")
+        installed = {name for (name,) in cursor.fetchall()}
+
+    assert installed == set(TRIGGER_CASES)
+
+
+def test_a_published_version_may_still_move_on_to_superseded(rows):
+    """The immutability trigger lets the status alone move on."""
+    with connection.cursor() as cursor:
+        cursor.execute(update_row(_methodology(), rows["methodology"], "status = 'superseded'"))
+        cursor.execute(
+            "SELECT status FROM methodologies_methodology WHERE id = %s", [rows["methodology"]]
+        )
+        assert cursor.fetchone() == ("superseded",)
+
+
+def test_a_column_added_later_is_covered_by_the_immutability_trigger(rows):
+    """The trigger compares whole rows, not a list of columns written when it was made."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE methodologies_methodology ADD COLUMN later text")
+        with pytest.raises(DatabaseError, match="immutable"), transaction.atomic():
+            cursor.execute(update_row(_methodology(), rows["methodology"], "later = 'x'"))
+        transaction.set_rollback(True)
