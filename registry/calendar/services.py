@@ -1,25 +1,23 @@
-"""Entering a year's official working-day schedule, and making the deadlines it decides exact.
+"""Entering a year's official working-day schedule, and making the deadlines it decides exact
+(through the contexts that registered in `YEAR_ENTERED`).
 
 The State Council publishes each year's holiday schedule in the autumn; until the calendar library
 ships it, an operator enters it here. Deadlines computed before that, on weekdays only, were
 stored as provisional, and entering the year recomputes the ones still running.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, models, transaction
 
 from accounts.models import User
 from core.audit import record_event
 from core.errors import AccessDenied, Conflict, InvalidInput
 from core.roles import is_operator
 from registry.calendar.models import CalendarDay, CalendarYear
-from registry.calendar.working_days import WorkingDayCalendar, is_weekday
-from registry.projects.models import MonitoringReport, Project
+from registry.calendar.working_days import is_weekday
 
 YEAR_TAKEN = "The working-day schedule of this year has already been entered."
 YEAR_INVALID = "Enter a year between 1 and 9999."
@@ -38,6 +36,15 @@ WORKING_DAY_ON_WEEKDAY = (
 )
 DATE_IN_BOTH_LISTS = "{date} cannot be both a public holiday and a make-up working day."
 NAME_TOO_LONG = "The name of {date} has more than 100 characters."
+
+# What entering a year changed elsewhere: (object, before, after), audited by this service.
+Change = tuple[models.Model, dict[str, Any], dict[str, Any]]
+
+# The work an entered year sets off in the contexts that use the calendar (the lifecycle's
+# provisional deadlines): each takes the year, locks and updates its rows, and returns what it
+# changed. They register themselves at start-up (their AppConfig.ready), so the calendar, below
+# them, imports none of them; they run in the transaction that enters the year.
+YEAR_ENTERED: list[Callable[[int], list[Change]]] = []
 
 _SOURCE_MAX_LENGTH = CalendarYear._meta.get_field("source").max_length
 _NAME_MAX_LENGTH = CalendarDay._meta.get_field("name").max_length
@@ -135,7 +142,7 @@ def enter_calendar_year(
     ]
     CalendarDay.objects.bulk_create(days)
 
-    changes = _recompute_deadlines(year)
+    changes = [change for recompute in YEAR_ENTERED for change in recompute(year)]
 
     # The chain head is the last lock of the global order: audit after the row locks above.
     record_event(
@@ -158,97 +165,3 @@ def enter_calendar_year(
             after=after,
         )
     return calendar_year
-
-
-# The deadlines that may be provisional, per model in lock order (projects before reports):
-# (status while the period runs, start field, end field, provisional flag, setting).
-_DEADLINES: tuple[tuple[type[Project | MonitoringReport], tuple[tuple[str, ...], ...]], ...] = (
-    (
-        Project,
-        (
-            (
-                Project.Status.PUBLICITY,
-                "submitted_on",
-                "publicity_ends_on",
-                "publicity_end_provisional",
-                "PROJECT_PUBLICITY_WORKING_DAYS",
-            ),
-            (
-                Project.Status.REGISTRATION_REVIEW,
-                "validated_on",
-                "review_due_on",
-                "review_due_provisional",
-                "REGISTRATION_REVIEW_WORKING_DAYS",
-            ),
-        ),
-    ),
-    (
-        MonitoringReport,
-        (
-            (
-                MonitoringReport.Status.PUBLICITY,
-                "submitted_on",
-                "publicity_ends_on",
-                "publicity_end_provisional",
-                "CLAIM_PUBLICITY_WORKING_DAYS",
-            ),
-            (
-                MonitoringReport.Status.ISSUANCE_REVIEW,
-                "verified_on",
-                "review_due_on",
-                "review_due_provisional",
-                "ISSUANCE_REVIEW_WORKING_DAYS",
-            ),
-        ),
-    ),
-)
-
-Change = tuple[Project | MonitoringReport, dict[str, Any], dict[str, Any]]
-
-
-def _recompute_deadlines(year: int) -> list[Change]:
-    """Recompute the provisional deadlines that `year` decides; return what changed.
-
-    Only items still in the period are touched: a period that has been closed already is
-    history, and its deadline stays as it was applied, provisional flag included.
-
-    A provisional period that ends before the year, or starts after it, never counted a day of
-    it, so entering the year cannot change it. Rows are locked in the global order (all
-    projects, then all reports, each by primary key) because the lifecycle services move them
-    concurrently; PostgreSQL rechecks the filter on a row that changed while we waited for it.
-    """
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    calendar = WorkingDayCalendar()
-    changes: list[Change] = []
-    for model, deadlines in _DEADLINES:
-        running = Q()
-        for status, start_field, end_field, flag_field, _setting in deadlines:
-            running |= Q(
-                status=status,
-                **{flag_field: True, f"{start_field}__lte": last, f"{end_field}__gte": first},
-            )
-        changed: list[Project | MonitoringReport] = []
-        fields: set[str] = set()
-        for obj in model.objects.select_for_update().filter(running).order_by("pk"):
-            for status, start_field, end_field, flag_field, setting in deadlines:
-                if obj.status != status or not getattr(obj, flag_field):
-                    continue
-                start = getattr(obj, start_field)
-                compute = (
-                    calendar.publicity_over_on
-                    if end_field == "publicity_ends_on"
-                    else calendar.add_working_days
-                )
-                deadline = compute(start, getattr(settings, setting))
-                before = {end_field: getattr(obj, end_field), flag_field: True}
-                after = {end_field: deadline.date, flag_field: deadline.provisional}
-                if before == after:
-                    continue
-                setattr(obj, end_field, deadline.date)
-                setattr(obj, flag_field, deadline.provisional)
-                changed.append(obj)
-                fields.update(after)
-                changes.append((obj, before, after))
-        if changed:
-            model.objects.bulk_update(changed, sorted(fields))
-    return changes
