@@ -7,6 +7,9 @@ that folder only (never a TCP port), is started by the first process that needs 
 the last process that attached to it exits.
 """
 
+import signal
+import sys
+import threading
 import warnings
 from pathlib import Path
 
@@ -21,6 +24,7 @@ def database_settings(data_dir: Path, name: str) -> dict[str, str]:
 
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         server = pgserver.get_server(data_dir, cleanup_mode="stop")
+    _exit_cleanly_on_sigterm()
     info = server.get_postmaster_info()
     return {
         "ENGINE": "django.db.backends.postgresql",
@@ -29,3 +33,13 @@ def database_settings(data_dir: Path, name: str) -> dict[str, str]:
         "HOST": str(info.socket_dir),
         "PORT": str(info.port),
     }
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """Let SIGTERM end the process through `sys.exit`, so that its exit handlers run and the
+    server stops with the last process using it; a program that sets its own handler later
+    (a Celery worker, say) keeps it."""
+    if threading.current_thread() is threading.main_thread() and (
+        signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    ):
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))

@@ -1,8 +1,12 @@
 """Fixtures shared by the whole suite. State is built through the real services."""
 
 import itertools
+import os
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -14,6 +18,31 @@ from core.provinces import Province
 ROLES = ("proponent", "verifier", "regulator", "operator")
 PASSWORD = "a-long-test-password-42"
 _counter = itertools.count(1)
+# The project's TIME_ZONE: "today" in the registry is today in Beijing time.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def shanghai_midnight(day: date) -> datetime:
+    """The start of `day` in the project's zone, a destination for time_machine.travel:
+    travelling to a ZoneInfo datetime also sets the process's local zone to it."""
+    return datetime.combine(day, time(), tzinfo=SHANGHAI)
+
+
+@pytest.fixture(autouse=True)
+def _registry_test_today():
+    """With REGISTRY_TEST_TODAY=YYYY-MM-DD in the environment, every test starts at midnight of
+    that date in Asia/Shanghai, and the clock runs on from there; without it, it does nothing.
+
+    It proves that no test depends on the real date: `make test` with 2030-01-01 or 2031-06-01
+    must pass as it does today. A test that needs a particular date travels there itself (the
+    `time_machine` fixture, or `time_machine.travel`), which overrides this one.
+    """
+    today = os.environ.get("REGISTRY_TEST_TODAY")
+    if not today:
+        yield
+        return
+    with time_machine.travel(shanghai_midnight(date.fromisoformat(today)), tick=True):
+        yield
 
 
 def make_organization(kind: str, **fields) -> Organization:

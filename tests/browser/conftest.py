@@ -9,7 +9,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 # The lifecycle cast, to build issued credits for the pages that show them.
-from tests.registry.conftest import lifecycle, offshore_wind, parties  # noqa: F401
+from tests.registry.conftest import dates, lifecycle, offshore_wind, parties  # noqa: F401
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")

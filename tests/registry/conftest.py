@@ -1,10 +1,12 @@
 """Projects and reports in every state, built through the real services."""
 
 from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from accounts import services as account_services
 from methodologies.library import load_library
@@ -25,7 +27,68 @@ DESIGN_PARAMETERS = {
 }
 MONITORED = {"EG_export": EXPORT, "EG_import": IMPORT}
 CLAIMED = "687370.875"  # (1,000,000 - 5,000) MWh x 0.690825 tCO2/MWh
-PERIOD = {"period_start": date(2024, 7, 1), "period_end": date(2025, 6, 30)}
+
+
+@dataclass(frozen=True)
+class LifecycleDates:
+    """The dates of a lifecycle, laid out around the year of the registry's today (the real
+    clock, or the one REGISTRY_TEST_TODAY or a test travelled to), so that every rule that
+    reads the clock holds on any date: construction after the 2012 cutoff, a 10-year crediting
+    period under way, an accreditation in force, and a monitoring period that is over, within
+    the 5-year lookback, and spans two calendar years. The period runs from 1 March to 28
+    February, so no 29 February falls in it: 365 days every year, 306 in the first vintage and
+    59 in the second, and the vintage split is the same whatever the year."""
+
+    year: int
+
+    @classmethod
+    def today(cls) -> "LifecycleDates":
+        return cls(timezone.localdate().year)
+
+    @property
+    def construction_start(self) -> date:
+        return date(self.year - 3, 3, 1)
+
+    @property
+    def crediting_period_start(self) -> date:
+        return date(self.year - 2, 1, 1)
+
+    @property
+    def crediting_period_end(self) -> date:  # 10 years
+        return date(self.year + 7, 12, 31)
+
+    @property
+    def accredited_from(self) -> date:
+        return date(self.year - 3, 1, 1)
+
+    @property
+    def accredited_to(self) -> date:
+        return date(self.year + 4, 12, 31)
+
+    @property
+    def period_start(self) -> date:
+        return date(self.year - 2, 3, 1)
+
+    @property
+    def period_end(self) -> date:
+        return date(self.year - 1, 2, 28)
+
+    @property
+    def period(self) -> dict:
+        """The monitoring period, as the keyword arguments of `create_report`."""
+        return {"period_start": self.period_start, "period_end": self.period_end}
+
+    @property
+    def vintages(self) -> tuple[int, int]:
+        """The calendar years of the period, earlier first."""
+        return self.period_start.year, self.period_end.year
+
+
+@pytest.fixture
+def dates() -> LifecycleDates:
+    """The lifecycle's dates for this test's today (after any travel of the autouse fixture)."""
+    return LifecycleDates.today()
+
 
 # Publicity periods end at once, so a lifecycle runs within one test.
 no_publicity_wait = override_settings(
@@ -40,7 +103,7 @@ def offshore_wind(db) -> Methodology:
 
 
 @pytest.fixture
-def parties(users):
+def parties(users, dates):
     """The cast of a lifecycle: the company, two accredited verifiers, operator, regulator."""
     second_verifier = make_organization("verifier", name="Second verification body")
     for organization in (users["verifier"].organization, second_verifier):
@@ -48,22 +111,23 @@ def parties(users):
             actor=None,
             organization=organization,
             sector="energy_industries",
-            valid_from=date(2023, 1, 1),
-            valid_to=date(2030, 12, 31),
+            valid_from=dates.accredited_from,
+            valid_to=dates.accredited_to,
         )
     return {**users, "verifier2": make_user(second_verifier, username="verifier2")}
 
 
 def project_fields(verifier, methodology, **changes) -> dict:
+    dates = LifecycleDates.today()
     return {
         "title": "Donghai Bridge offshore wind farm phase III",
         "methodology": methodology,
         "sector": "energy_industries",
         "province": "Shanghai",
         "location": "East China Sea, 35 km offshore",
-        "construction_start": date(2023, 3, 1),
-        "crediting_period_start": date(2024, 1, 1),
-        "crediting_period_end": date(2033, 12, 31),
+        "construction_start": dates.construction_start,
+        "crediting_period_start": dates.crediting_period_start,
+        "crediting_period_end": dates.crediting_period_end,
         "parameters": DESIGN_PARAMETERS,
         "verifier": verifier,
         **changes,
@@ -124,7 +188,7 @@ class Lifecycle:
             project=project,
             parameters=MONITORED,
             verifier=p["verifier2"].organization,
-            **{**PERIOD, **fields},
+            **{**LifecycleDates.today().period, **fields},
         )
         steps = {
             "draft": [],

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def holdings(lifecycle, parties):
-    """The company holds an issuance, one block per vintage (2024 and 2025); a buyer has an
-    account of its own."""
+    """The company holds an issuance, one block per vintage (the two years of the period); a
+    buyer has an account of its own."""
     report = lifecycle.report("issued")
     buyer = make_user(make_organization("proponent", name="Buyer Co."), username="buyer")
     buyer_account = movements.open_account(
@@ -326,7 +326,7 @@ def test_a_serial_finds_its_block_and_the_whole_history(holdings):
     assert history[1]["to_account"] == holdings["buyer_account"].pk
 
 
-def test_retirement_certificates_are_public(holdings):
+def test_retirement_certificates_are_public(holdings, dates):
     certificate = movements.retire_credits(
         actor=holdings["company"],
         block=holdings["block"],
@@ -343,7 +343,7 @@ def test_retirement_certificates_are_public(holdings):
         250,
         "Expo 2026",
         "event_neutrality",
-        2024,
+        dates.period_start.year,  # the first block is of the period's first year
     )
     assert body["serial"] == certificate.block.serial
     assert body["last"] == holdings["block"].last

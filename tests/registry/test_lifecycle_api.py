@@ -19,7 +19,7 @@ def ok(response, status: int = 200) -> dict:
 
 
 @no_publicity_wait
-def test_design_document_to_credits_in_the_proponents_account(parties, offshore_wind):
+def test_design_document_to_credits_in_the_proponents_account(parties, offshore_wind, dates):
     company, validator, verifier, operator, public = (
         client_for(parties["proponent"]),
         client_for(parties["verifier"]),
@@ -37,9 +37,9 @@ def test_design_document_to_credits_in_the_proponents_account(parties, offshore_
                 "methodology": offshore_wind.pk,
                 "sector": "energy_industries",
                 "province": "Shanghai",
-                "construction_start": "2023-03-01",
-                "crediting_period_start": "2024-01-01",
-                "crediting_period_end": "2033-12-31",
+                "construction_start": dates.construction_start.isoformat(),
+                "crediting_period_start": dates.crediting_period_start.isoformat(),
+                "crediting_period_end": dates.crediting_period_end.isoformat(),
                 "parameters": DESIGN_PARAMETERS,
                 "verifier": parties["verifier"].organization.pk,
             },
@@ -72,8 +72,8 @@ def test_design_document_to_credits_in_the_proponents_account(parties, offshore_
             "/api/v1/monitoring-reports/",
             {
                 "project": project["id"],
-                "period_start": "2024-07-01",
-                "period_end": "2025-06-30",
+                "period_start": dates.period_start.isoformat(),
+                "period_end": dates.period_end.isoformat(),
                 "parameters": MONITORED,
                 "verifier": parties["verifier2"].organization.pk,
             },
@@ -95,19 +95,21 @@ def test_design_document_to_credits_in_the_proponents_account(parties, offshore_
     issued = ok(operator.post(f"{report_url}/issue/", {}, format="json"), 201)
 
     # floor(687000.5) = 687000 credits, split by the days of each year in the period:
-    # 2024-07-01..12-31 is 184 days, 2025-01-01..06-30 is 181 days, 365 in all.
-    # 687000 x 184 / 365 = 346323.28..., 687000 x 181 / 365 = 340676.71...; the larger
+    # 1 March..31 December is 306 days, 1 January..28 February is 59 days, 365 in all.
+    # 687000 x 306 / 365 = 575950.68..., 687000 x 59 / 365 = 111049.31...; the larger
     # remainder takes the credit left by rounding down.
+    first_vintage, second_vintage = dates.vintages
+    assert second_vintage == first_vintage + 1
     assert issued["quantity"] == issued_quantity(Decimal("687000.5")) == 687000
     assert [(v["vintage"], v["quantity"]) for v in issued["vintages"]] == [
-        (2024, 346323),
-        (2025, 340677),
+        (first_vintage, 575951),
+        (second_vintage, 111049),
     ]
     blocks = ok(company.get("/api/v1/credit-blocks/", {"project": project["id"]}))["results"]
     [account] = ok(company.get("/api/v1/accounts/"))["results"]
     assert {b["account"] for b in blocks} == {account["id"]}
     assert sum(b["quantity"] for b in blocks) == 687000
-    assert blocks[0]["serial"] == f"CCER-{project['reference']}-2024-1-346323"
+    assert blocks[0]["serial"] == f"CCER-{project['reference']}-{first_vintage}-1-575951"
     assert blocks[1]["first"] == blocks[0]["last"] + 1
 
     # The history tells the whole story; the audit chain holds.

@@ -8,14 +8,14 @@ from registry.ledger.models import CreditBlock
 from registry.ledger.services import movements
 from registry.projects.services import reports
 from registry.reporting.selectors import credit_totals
-from tests.registry.conftest import MONITORED, PERIOD
+from tests.registry.conftest import MONITORED
 from web import views as pages
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def registry(lifecycle, parties):
+def registry(lifecycle, parties, dates):
     """An issued Shanghai project with 40 credits retired, a registered Hainan project with a
     draft report, and a draft project."""
     issued = lifecycle.report("issued")
@@ -33,7 +33,7 @@ def registry(lifecycle, parties):
         project=hainan,
         parameters=MONITORED,
         verifier=parties["verifier2"].organization,
-        **PERIOD,
+        **dates.period,
     )
     draft = lifecycle.project("draft")
     return {

@@ -90,7 +90,7 @@ def corrupt(sql: str, params: list) -> None:
 
 @pytest.fixture
 def issued(lifecycle) -> list[Issuance]:
-    """Two issuances, each of two vintage blocks (the period spans 2024 and 2025)."""
+    """Two issuances, each of two vintage blocks (the period spans two calendar years)."""
     issuances = [lifecycle.report("issued").issuance for _ in range(2)]
     assert CreditBlock.objects.count() == 4
     return issuances

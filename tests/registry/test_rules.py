@@ -1,6 +1,6 @@
 """The lifecycle's rules: independence, accreditation, eligibility, periods, versions."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -23,9 +23,12 @@ from registry.projects.services.projects import (
 )
 from registry.projects.services.reports import OVERLAP, TOO_OLD, VALIDATOR_MAY_NOT_VERIFY
 from tests.conftest import client_for, make_organization, make_user
-from tests.registry.conftest import MONITORED, PERIOD, no_publicity_wait, project_fields
+from tests.registry.conftest import MONITORED, no_publicity_wait, project_fields
 
 pytestmark = pytest.mark.django_db
+
+# The crediting period's length rules read no clock: periods that start on 1 January 2024.
+FROM_2024 = {"crediting_period_start": date(2024, 1, 1)}
 
 
 def test_estimate_is_computed_by_the_engine_not_typed(lifecycle):
@@ -45,12 +48,12 @@ def test_estimate_is_computed_by_the_engine_not_typed(lifecycle):
             CONSTRUCTION_TOO_EARLY.format(cutoff=date(2012, 11, 8)),
         ),
         (
-            {"crediting_period_end": date(2030, 12, 30)},
+            {**FROM_2024, "crediting_period_end": date(2030, 12, 30)},
             "crediting_period_end",
             CREDITING_TOO_SHORT.format(years=7),
         ),
         (
-            {"crediting_period_end": date(2034, 1, 1)},
+            {**FROM_2024, "crediting_period_end": date(2034, 1, 1)},
             "crediting_period_end",
             CREDITING_TOO_LONG.format(years=10),
         ),
@@ -69,7 +72,10 @@ def test_design_rules_refuse_naming_the_field(changes, field, message, parties, 
 def test_crediting_bounds_are_inclusive(parties, offshore_wind):
     for end in (date(2030, 12, 31), date(2033, 12, 31)):  # exactly 7 and exactly 10 years
         fields = project_fields(
-            parties["verifier"].organization, offshore_wind, crediting_period_end=end
+            parties["verifier"].organization,
+            offshore_wind,
+            **FROM_2024,
+            crediting_period_end=end,
         )
         assert projects.create_project(actor=parties["proponent"], **fields).pk
 
@@ -125,7 +131,7 @@ def test_an_expired_accreditation_does_not_count(lifecycle, parties):
         organization=lapsed.organization,
         sector="energy_industries",
         valid_from=date(2020, 1, 1),
-        valid_to=date(2023, 12, 31),
+        valid_to=timezone.localdate() - timedelta(days=1),  # lapsed yesterday
     )
     project = projects.create_project(
         actor=parties["proponent"], **project_fields(lapsed.organization, lifecycle.methodology)
@@ -138,7 +144,7 @@ def test_an_expired_accreditation_does_not_count(lifecycle, parties):
     assert Project.objects.get(pk=project.pk).status == "publicity"
 
 
-def test_the_validating_body_cannot_verify_the_same_project(lifecycle, parties):
+def test_the_validating_body_cannot_verify_the_same_project(lifecycle, parties, dates):
     project = lifecycle.project("registered")
 
     with pytest.raises(InvalidInput) as error:
@@ -147,7 +153,7 @@ def test_the_validating_body_cannot_verify_the_same_project(lifecycle, parties):
             project=project,
             parameters=MONITORED,
             verifier=parties["verifier"].organization,  # the validator
-            **PERIOD,
+            **dates.period,
         )
 
     assert error.value.errors == {"verifier": [VALIDATOR_MAY_NOT_VERIFY]}
@@ -157,8 +163,11 @@ def test_an_overlapping_report_is_refused(lifecycle):
     first = lifecycle.report("draft")
 
     with pytest.raises(InvalidInput) as error:
+        # Its first day is the last day of the other one.
         lifecycle.report(
-            project=first.project, period_start=date(2025, 6, 30), period_end=date(2025, 9, 30)
+            project=first.project,
+            period_start=first.period_end,
+            period_end=first.period_end + timedelta(days=92),
         )
 
     assert error.value.errors == {
@@ -224,9 +233,10 @@ def test_a_negative_opinion_rejects(lifecycle, parties):
     assert report.status == "rejected"
 
 
-def test_issuing_rounds_down_and_writes_one_block_per_vintage(lifecycle, parties):
+def test_issuing_rounds_down_and_writes_one_block_per_vintage(lifecycle, parties, dates):
+    last_year = dates.year - 1  # the last whole calendar year, within the lookback
     report = lifecycle.report(
-        "verification", period_start=date(2025, 1, 1), period_end=date(2025, 12, 31)
+        "verification", period_start=date(last_year, 1, 1), period_end=date(last_year, 12, 31)
     )
     report = reports.verify_report(
         actor=parties["verifier2"],
@@ -239,7 +249,7 @@ def test_issuing_rounds_down_and_writes_one_block_per_vintage(lifecycle, parties
 
     assert created.quantity == 1000
     [block] = created.blocks.all()
-    assert (block.vintage, block.quantity, block.last - block.first + 1) == (2025, 1000, 1000)
+    assert (block.vintage, block.quantity, block.last - block.first + 1) == (last_year, 1000, 1000)
 
 
 def test_nothing_to_issue_below_one_credit(lifecycle, parties):
@@ -263,15 +273,15 @@ def test_split_by_vintage_sums_exactly():
     assert parts[2023] == parts[2025]
 
 
-def test_a_billion_credits_are_one_block(lifecycle, parties):
+def test_a_billion_credits_are_one_block(lifecycle, parties, dates):
     project = lifecycle.project("registered")
     report = reports.create_report(
         actor=parties["proponent"],
         project=project,
         parameters={"EG_export": ["1500000000"], "EG_import": ["0"]},
         verifier=parties["verifier2"].organization,
-        period_start=date(2025, 1, 1),
-        period_end=date(2025, 12, 31),
+        period_start=date(dates.year - 1, 1, 1),
+        period_end=date(dates.year - 1, 12, 31),
     )
     with no_publicity_wait:
         report = reports.submit_report(actor=parties["proponent"], report=report)
@@ -301,7 +311,7 @@ def test_overdue_reviews_are_listed(lifecycle, parties, clients):
     assert Project.objects.get(pk=due.pk).review_due_on > date(2020, 1, 1)
 
 
-def test_a_report_on_a_project_the_caller_cannot_see_is_a_bad_field(lifecycle, parties):
+def test_a_report_on_a_project_the_caller_cannot_see_is_a_bad_field(lifecycle, parties, dates):
     hidden = lifecycle.project("draft")
     stranger = make_user(make_organization("proponent"))
 
@@ -309,8 +319,8 @@ def test_a_report_on_a_project_the_caller_cannot_see_is_a_bad_field(lifecycle, p
         "/api/v1/monitoring-reports/",
         {
             "project": hidden.pk,
-            "period_start": "2024-07-01",
-            "period_end": "2025-06-30",
+            "period_start": dates.period_start.isoformat(),
+            "period_end": dates.period_end.isoformat(),
             "parameters": {},
             "verifier": parties["verifier2"].organization.pk,
         },

@@ -17,9 +17,11 @@ FIGURES = ("issued", "active", "frozen", "retired", "cancelled")
 
 
 @pytest.fixture
-def registry_state(lifecycle, parties):
-    """Two projects with issued credits, Shanghai's and Hainan's. Of Shanghai's 2024 block, 100
-    credits go to a buyer whose block is then frozen, 30 are retired and 5 cancelled."""
+def registry_state(lifecycle, parties, dates):
+    """Two projects with issued credits, Shanghai's and Hainan's, each a block of both vintages
+    (`dates.vintages`). Of Shanghai's first-vintage block, 100 credits go to a buyer whose block
+    is then frozen, 30 are retired and 5 cancelled."""
+    first, _ = dates.vintages
     shanghai = lifecycle.report("issued").project
     hainan = lifecycle.project("registered", title="Hainan offshore wind farm", province="Hainan")
     lifecycle.report("issued", project=hainan)
@@ -31,7 +33,7 @@ def registry_state(lifecycle, parties):
     buyer_account = movements.open_account(
         actor=parties["operator"], organization=buyer.organization, name="Buyer"
     )
-    block = CreditBlock.objects.get(project=shanghai, vintage=2024)
+    block = CreditBlock.objects.get(project=shanghai, vintage=first)
     moved = movements.transfer_credits(
         actor=parties["proponent"], block=block, quantity=100, to_account=buyer_account
     ).block
@@ -58,29 +60,34 @@ def figures(row: dict) -> dict:
     return {name: row[name] for name in FIGURES}
 
 
-def test_totals_by_project_follow_every_movement(registry_state):
+def test_totals_by_project_follow_every_movement(registry_state, dates):
     shanghai, hainan, issued = (registry_state[k] for k in ("shanghai", "hainan", "issued"))
+    first, second = dates.vintages
 
     rows = client_for(None).get(URL, {"group_by": "project"}).json()
 
     assert [row["key"] for row in rows] == [str(shanghai.pk), str(hainan.pk)]
     assert rows[0]["label"] == f"{shanghai.reference} {shanghai.title}"
-    shanghai_issued = issued[shanghai.pk, 2024] + issued[shanghai.pk, 2025]
-    hainan_issued = issued[hainan.pk, 2024] + issued[hainan.pk, 2025]
+    shanghai_issued = issued[shanghai.pk, first] + issued[shanghai.pk, second]
+    hainan_issued = issued[hainan.pk, first] + issued[hainan.pk, second]
     assert figures(rows[0]) == expected(shanghai_issued, frozen=100, retired=30, cancelled=5)
     assert figures(rows[1]) == expected(hainan_issued)
 
 
-def test_totals_by_vintage_add_up_both_projects(registry_state):
+def test_totals_by_vintage_add_up_both_projects(registry_state, dates):
     shanghai, hainan, issued = (registry_state[k] for k in ("shanghai", "hainan", "issued"))
+    first, second = dates.vintages
 
     rows = client_for(None).get(URL, {"group_by": "vintage"}).json()
 
-    assert [(row["key"], row["label"]) for row in rows] == [("2024", "2024"), ("2025", "2025")]
-    vintage_2024 = issued[shanghai.pk, 2024] + issued[hainan.pk, 2024]
-    vintage_2025 = issued[shanghai.pk, 2025] + issued[hainan.pk, 2025]
-    assert figures(rows[0]) == expected(vintage_2024, frozen=100, retired=30, cancelled=5)
-    assert figures(rows[1]) == expected(vintage_2025)
+    assert [(row["key"], row["label"]) for row in rows] == [
+        (str(first), str(first)),
+        (str(second), str(second)),
+    ]
+    of_first = issued[shanghai.pk, first] + issued[hainan.pk, first]
+    of_second = issued[shanghai.pk, second] + issued[hainan.pk, second]
+    assert figures(rows[0]) == expected(of_first, frozen=100, retired=30, cancelled=5)
+    assert figures(rows[1]) == expected(of_second)
 
 
 def test_totals_by_province_sector_and_methodology_are_labelled(registry_state, offshore_wind):
@@ -105,17 +112,18 @@ def test_totals_by_province_sector_and_methodology_are_labelled(registry_state, 
     assert figures(methodology) == expected(total, frozen=100, retired=30, cancelled=5)
 
 
-def test_filters_narrow_the_credits_counted(registry_state):
+def test_filters_narrow_the_credits_counted(registry_state, dates):
     hainan, issued = registry_state["hainan"], registry_state["issued"]
+    _, second = dates.vintages
     client = client_for(None)
 
     in_hainan = client.get(URL, {"group_by": "project", "province": "Hainan"}).json()
-    of_2025 = client.get(URL, {"group_by": "province", "vintage": 2025}).json()
+    of_second = client.get(URL, {"group_by": "province", "vintage": second}).json()
     other_sector = client.get(URL, {"group_by": "vintage", "sector": "transport"}).json()
 
     assert [row["key"] for row in in_hainan] == [str(hainan.pk)]
-    assert sum(row["issued"] for row in of_2025) == sum(
-        quantity for (_, vintage), quantity in issued.items() if vintage == 2025
+    assert sum(row["issued"] for row in of_second) == sum(
+        quantity for (_, vintage), quantity in issued.items() if vintage == second
     )
     assert other_sector == []
 

@@ -3,11 +3,12 @@
 Spring Festival 2026 (State Council notice, shipped by chinese_calendar): Sunday 15 to Monday 23
 February off; Saturday 14 and Saturday 28 February are make-up working days.
 
-The 2027 schedule below is TEST DATA, shaped like a real notice (Chinese New Year's Day 2027 is
-Saturday 6 February) but not the published one: the library stops at 2026.
+The year the library does not know is computed from it (`UNKNOWN_YEAR`, 2027 with
+chinese_calendar 1.11.0), and its schedule is TEST DATA shaped like a real notice, laid out
+around the first Monday of February, S (see `tests.registry.calendar_notice`).
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -28,29 +29,32 @@ from registry.calendar.working_days import (
 )
 from registry.projects.models import MonitoringReport, Project
 from tests.conftest import make_organization
+from tests.registry.calendar_notice import (
+    HOLIDAYS,
+    LAST_KNOWN_WORKING_DAY,
+    LAST_KNOWN_YEAR,
+    NEW_YEARS_DAY,
+    SOURCE,
+    UNKNOWN_YEAR,
+    WORKING_DAYS,
+    s_plus,
+    weekdays_after,
+)
 
-HOLIDAYS_2027 = [
-    {"date": date(2027, 1, 1), "name": "New Year's Day"},
-    {"date": date(2027, 2, 5), "name": "Spring Festival"},
-    {"date": date(2027, 2, 8), "name": "Spring Festival"},
-    {"date": date(2027, 2, 9), "name": "Spring Festival"},
-    {"date": date(2027, 2, 10), "name": "Spring Festival"},
-    {"date": date(2027, 2, 11), "name": "Spring Festival"},
-    {"date": date(2027, 2, 12), "name": "Spring Festival"},
-]
-WORKING_DAYS_2027 = [
-    {"date": date(2027, 1, 31), "name": "Spring Festival"},  # a Sunday
-    {"date": date(2027, 2, 20), "name": "Spring Festival"},  # a Saturday
-]
-SOURCE = "Test data shaped like a State Council notice (not the published 2027 schedule)"
+# The first Monday of February of the unknown year.
+S = s_plus(0)
+# Counting from here, the first day counted is the last working day of the last known year.
+BEFORE_THE_NEW_YEAR = LAST_KNOWN_WORKING_DAY - timedelta(days=1)
+# The weekdays of the unknown year from 1 January on.
+JANUARY_WEEKDAYS = weekdays_after(date(LAST_KNOWN_YEAR, 12, 31), 5)
 
 
-def enter_2027(actor=None) -> CalendarYear:
+def enter_the_year(actor=None) -> CalendarYear:
     return enter_calendar_year(
         actor=actor,
-        year=2027,
-        holidays=HOLIDAYS_2027,
-        working_days=WORKING_DAYS_2027,
+        year=UNKNOWN_YEAR,
+        holidays=HOLIDAYS,
+        working_days=WORKING_DAYS,
         source=SOURCE,
     )
 
@@ -84,7 +88,7 @@ def test_ordinary_weekend_is_skipped():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("start", [date(2026, 2, 16), date(2026, 3, 7), date(2027, 3, 1)])
+@pytest.mark.parametrize("start", [date(2026, 2, 16), date(2026, 3, 7), date(UNKNOWN_YEAR, 3, 1)])
 def test_zero_days_ends_at_once_and_exactly(start):
     # Even on a holiday, a weekend, or in a year nobody entered.
     assert add_working_days(start, 0) == Deadline(start, False)
@@ -105,8 +109,8 @@ def test_negative_days_are_a_programming_error():
         (date(2026, 2, 14), (True, True)),  # make-up Saturday
         (date(2026, 2, 16), (False, True)),  # Monday in the festival
         (date(2026, 3, 1), (False, True)),  # ordinary Sunday
-        (date(2027, 2, 8), (True, False)),  # Monday of a year nobody entered
-        (date(2027, 2, 6), (False, False)),  # Saturday of a year nobody entered
+        (s_plus(7), (True, False)),  # Monday of a year nobody entered
+        (s_plus(5), (False, False)),  # Saturday of a year nobody entered
         (date(2003, 1, 1), (True, False)),  # before the library's first year too
     ],
 )
@@ -127,36 +131,41 @@ def test_period_ends_on_its_end_date():
 
 @pytest.mark.django_db
 def test_deadline_in_unknown_year_is_provisional_on_weekdays_only():
-    # From Mon 1 Feb 2027, 20 weekdays: 2-5, 8-12, 15-19, 22-26 Feb, 1 Mar.
-    assert add_working_days(date(2027, 2, 1), 20) == Deadline(date(2027, 3, 1), True)
+    # From Monday S, 20 weekdays: four weeks, to Monday S+28.
+    assert add_working_days(S, 20) == Deadline(s_plus(28), True)
 
 
 @pytest.mark.django_db
 def test_deadline_that_reaches_into_an_unknown_year_is_provisional():
-    # Mon 28 Dec 2026: 29, 30, 31 Dec (known), Fri 1 Jan 2027 and Mon 4 Jan (weekdays only).
-    assert add_working_days(date(2026, 12, 28), 5) == Deadline(date(2027, 1, 4), True)
+    # The last working day of the last known year (known), then the first 4 weekdays of the
+    # unknown year (weekdays only).
+    assert BEFORE_THE_NEW_YEAR.year == LAST_KNOWN_YEAR
+    assert add_working_days(BEFORE_THE_NEW_YEAR, 5) == Deadline(JANUARY_WEEKDAYS[3], True)
 
 
 @pytest.mark.django_db
 def test_entered_year_makes_the_same_deadline_exact_and_moves_it_past_holidays():
-    enter_2027()
+    enter_the_year()
 
-    # 2, 3, 4 Feb; [5-14 off]; 15-19, Sat 20 (make-up), 22-26 Feb, 1-5, 8 Mar.
-    assert add_working_days(date(2027, 2, 1), 20) == Deadline(date(2027, 3, 8), False)
-    # New Year's Day 2027 is off: 29, 30, 31 Dec, Mon 4, Tue 5 Jan.
-    assert add_working_days(date(2026, 12, 28), 5) == Deadline(date(2027, 1, 5), False)
-    # The make-up Sunday counts.
-    assert add_working_days(date(2027, 1, 29), 1) == Deadline(date(2027, 1, 31), False)
-    assert is_working_day(date(2027, 2, 8)) == (False, True)
-    assert is_working_day(date(2027, 3, 1)) == (True, True)
+    # S+1..S+3; [S+4..S+13 off]; S+14..S+18, Sat S+19 (make-up), S+21..S+25, S+28..S+32, S+35.
+    assert add_working_days(S, 20) == Deadline(s_plus(35), False)
+    # New Year's Day, the first weekday of the year, is off: the deadline moves a weekday on.
+    assert JANUARY_WEEKDAYS[0] == NEW_YEARS_DAY
+    assert add_working_days(BEFORE_THE_NEW_YEAR, 5) == Deadline(JANUARY_WEEKDAYS[4], False)
+    # The make-up Sunday counts: from Friday S-3, Saturday is off and Sunday S-1 is the first.
+    assert add_working_days(s_plus(-3), 1) == Deadline(s_plus(-1), False)
+    assert is_working_day(s_plus(7)) == (False, True)
+    assert is_working_day(s_plus(28)) == (True, True)
 
 
 @pytest.mark.django_db
 def test_deadline_past_the_entered_year_stays_provisional():
-    enter_2027()
+    enter_the_year()
 
-    # Mon 20 Dec 2027 + 10: 21-24, 27-31 Dec (known), then Mon 3 Jan 2028 (weekday rule).
-    assert add_working_days(date(2027, 12, 20), 10) == Deadline(date(2028, 1, 3), True)
+    # 20 Dec + 10: the weekdays to 31 Dec (at most 9, known), then the next year (weekday rule).
+    tenth = weekdays_after(date(UNKNOWN_YEAR, 12, 20), 10)[-1]
+    assert tenth.year == UNKNOWN_YEAR + 1
+    assert add_working_days(date(UNKNOWN_YEAR, 12, 20), 10) == Deadline(tenth, True)
 
 
 @pytest.mark.django_db
@@ -177,11 +186,12 @@ def test_entered_year_takes_precedence_over_the_library():
 
 @pytest.mark.django_db
 def test_one_query_for_a_period_across_two_years(django_assert_num_queries):
-    enter_2027()
+    enter_the_year()
 
     with django_assert_num_queries(1):
-        deadline = add_working_days(date(2026, 11, 2), 120)
+        deadline = add_working_days(date(LAST_KNOWN_YEAR, 11, 2), 120)
 
+    assert deadline.date.year == UNKNOWN_YEAR
     assert deadline.provisional is False
 
 
@@ -190,29 +200,29 @@ def test_one_query_for_a_period_across_two_years(django_assert_num_queries):
 
 @pytest.mark.django_db
 def test_operator_enters_a_year_with_its_days_and_an_audit_entry(users):
-    calendar_year = enter_2027(actor=users["operator"])
+    calendar_year = enter_the_year(actor=users["operator"])
 
-    assert calendar_year.year == 2027
+    assert calendar_year.year == UNKNOWN_YEAR
     assert calendar_year.entered_by == users["operator"]
     days = list(CalendarDay.objects.filter(calendar_year=calendar_year).order_by("date"))
     assert [(day.date, day.working) for day in days] == [
-        (date(2027, 1, 1), False),
-        (date(2027, 1, 31), True),
-        (date(2027, 2, 5), False),
-        (date(2027, 2, 8), False),
-        (date(2027, 2, 9), False),
-        (date(2027, 2, 10), False),
-        (date(2027, 2, 11), False),
-        (date(2027, 2, 12), False),
-        (date(2027, 2, 20), True),
+        (NEW_YEARS_DAY, False),
+        (s_plus(-1), True),
+        (s_plus(4), False),
+        (s_plus(7), False),
+        (s_plus(8), False),
+        (s_plus(9), False),
+        (s_plus(10), False),
+        (s_plus(11), False),
+        (s_plus(19), True),
     ]
     entry = AuditEntry.objects.get(action="calendar_year.entered")
     assert entry.actor_username == "operator"
     assert entry.object_id == str(calendar_year.pk)
-    assert entry.after["year"] == 2027
+    assert entry.after["year"] == UNKNOWN_YEAR
     assert entry.after["working_days"] == [
-        {"date": "2027-01-31", "name": "Spring Festival"},
-        {"date": "2027-02-20", "name": "Spring Festival"},
+        {"date": s_plus(-1).isoformat(), "name": "Spring Festival"},
+        {"date": s_plus(19).isoformat(), "name": "Spring Festival"},
     ]
 
 
@@ -220,20 +230,20 @@ def test_operator_enters_a_year_with_its_days_and_an_audit_entry(users):
 @pytest.mark.parametrize("role", ["proponent", "verifier", "regulator"])
 def test_only_operators_enter_a_year(role, users):
     with pytest.raises(AccessDenied):
-        enter_2027(actor=users[role])
+        enter_the_year(actor=users[role])
 
     assert not CalendarYear.objects.exists()
 
 
 @pytest.mark.django_db
 def test_a_year_is_entered_once():
-    enter_2027()
+    enter_the_year()
 
     with pytest.raises(Conflict) as raised:
-        enter_2027()
+        enter_the_year()
 
     assert raised.value.message == calendar_services.YEAR_TAKEN
-    assert CalendarDay.objects.count() == len(HOLIDAYS_2027) + len(WORKING_DAYS_2027)
+    assert CalendarDay.objects.count() == len(HOLIDAYS) + len(WORKING_DAYS)
 
 
 @pytest.mark.django_db
@@ -241,35 +251,35 @@ def test_a_year_is_entered_once():
     ("changes", "errors"),
     [
         (
-            {"holidays": [*HOLIDAYS_2027, {"date": date(2027, 2, 6), "name": "New Year"}]},
+            {"holidays": [*HOLIDAYS, {"date": s_plus(5), "name": "New Year"}]},
             {"holidays": [calendar_services.HOLIDAY_ON_WEEKEND.format(
-                date="2027-02-06", weekday="Saturday"
+                date=s_plus(5), weekday="Saturday"
             )]},
         ),
         (
-            {"working_days": [{"date": date(2027, 3, 1), "name": ""}]},
+            {"working_days": [{"date": s_plus(28), "name": ""}]},
             {"working_days": [calendar_services.WORKING_DAY_ON_WEEKDAY.format(
-                date="2027-03-01", weekday="Monday"
+                date=s_plus(28), weekday="Monday"
             )]},
         ),
         (
-            {"holidays": [*HOLIDAYS_2027, {"date": date(2028, 1, 3), "name": "New Year"}]},
+            {"holidays": [*HOLIDAYS, {"date": date(UNKNOWN_YEAR + 1, 1, 3), "name": "New Year"}]},
             {"holidays": [calendar_services.DATE_OUTSIDE_YEAR.format(
-                date="2028-01-03", year=2027
+                date=date(UNKNOWN_YEAR + 1, 1, 3), year=UNKNOWN_YEAR
             )]},
         ),
         (
-            {"working_days": [*WORKING_DAYS_2027, {"date": date(2027, 2, 8), "name": ""}]},
+            {"working_days": [*WORKING_DAYS, {"date": s_plus(7), "name": ""}]},
             {"working_days": [
                 calendar_services.WORKING_DAY_ON_WEEKDAY.format(
-                    date="2027-02-08", weekday="Monday"
+                    date=s_plus(7), weekday="Monday"
                 ),
-                calendar_services.DATE_IN_BOTH_LISTS.format(date="2027-02-08"),
+                calendar_services.DATE_IN_BOTH_LISTS.format(date=s_plus(7)),
             ]},
         ),
         (
-            {"holidays": [*HOLIDAYS_2027, HOLIDAYS_2027[0]]},
-            {"holidays": [calendar_services.DATE_REPEATED.format(date="2027-01-01")]},
+            {"holidays": [*HOLIDAYS, HOLIDAYS[0]]},
+            {"holidays": [calendar_services.DATE_REPEATED.format(date=NEW_YEARS_DAY)]},
         ),
         ({"holidays": []}, {"holidays": [calendar_services.HOLIDAYS_REQUIRED]}),
         ({"source": "  "}, {"source": [calendar_services.SOURCE_REQUIRED]}),
@@ -278,9 +288,9 @@ def test_a_year_is_entered_once():
 )  # fmt: skip
 def test_bad_schedules_are_refused_by_field(changes, errors):
     fields = {
-        "year": 2027,
-        "holidays": HOLIDAYS_2027,
-        "working_days": WORKING_DAYS_2027,
+        "year": UNKNOWN_YEAR,
+        "holidays": HOLIDAYS,
+        "working_days": WORKING_DAYS,
         "source": SOURCE,
         **changes,
     }
@@ -357,82 +367,79 @@ def in_publicity(submitted_on: date, days: int) -> dict:
 
 
 def test_recompute_makes_running_provisional_deadlines_exact(periods, make_project):
-    project = make_project(**in_publicity(date(2027, 2, 1), 20))
-    # Thu 28 Jan 2027 + 5: 29 Jan, 1-4 Feb on weekdays; exact: 29 Jan, Sun 31 (make-up), 1-3 Feb;
-    # publicity is over the day after the last of them. Projects: 20 from Mon 1 Feb, likewise.
-    report = make_report(project, 2025, **in_publicity(date(2027, 1, 28), 5))
-    # 15 weekdays from Mon 1 Feb 2027: 22 Feb; exact: 1 Mar.
+    project = make_project(**in_publicity(S, 20))
+    # Thu S-4 + 5: S-3, S..S+3 on weekdays; exact: S-3, Sun S-1 (make-up), S..S+2; publicity
+    # is over the day after the last of them. Projects: 20 from Monday S, likewise.
+    report = make_report(project, 2025, **in_publicity(s_plus(-4), 5))
+    # 15 weekdays from Monday S: S+21; exact: S+28.
     reviewed = make_project(
         status="registration_review",
-        submitted_on=date(2026, 12, 1),
-        publicity_ends_on=date(2026, 12, 29),
-        validated_on=date(2027, 2, 1),
-        review_due_on=date(2027, 2, 22),
+        submitted_on=date(LAST_KNOWN_YEAR, 12, 1),
+        publicity_ends_on=date(LAST_KNOWN_YEAR, 12, 29),
+        validated_on=S,
+        review_due_on=s_plus(21),
         review_due_provisional=True,
     )
     claim_reviewed = make_report(
         project,
         2024,
         status="issuance_review",
-        submitted_on=date(2026, 12, 1),
-        publicity_ends_on=date(2026, 12, 8),
+        submitted_on=date(LAST_KNOWN_YEAR, 12, 1),
+        publicity_ends_on=date(LAST_KNOWN_YEAR, 12, 8),
         verified_reductions=Decimal("687370"),
-        verified_on=date(2027, 2, 1),
-        review_due_on=date(2027, 2, 22),
+        verified_on=S,
+        review_due_on=s_plus(21),
         review_due_provisional=True,
     )
-    assert (project.publicity_ends_on, project.publicity_end_provisional) == (
-        date(2027, 3, 2),
-        True,
-    )
-    assert report.publicity_ends_on == date(2027, 2, 5)
+    assert (project.publicity_ends_on, project.publicity_end_provisional) == (s_plus(29), True)
+    assert report.publicity_ends_on == s_plus(4)
 
-    enter_2027()
+    enter_the_year()
 
     project.refresh_from_db()
     report.refresh_from_db()
     reviewed.refresh_from_db()
     claim_reviewed.refresh_from_db()
-    assert (project.publicity_ends_on, project.publicity_end_provisional) == (
-        date(2027, 3, 9),
-        False,
-    )
-    assert (report.publicity_ends_on, report.publicity_end_provisional) == (
-        date(2027, 2, 4),
-        False,
-    )
-    assert (reviewed.review_due_on, reviewed.review_due_provisional) == (date(2027, 3, 1), False)
+    assert (project.publicity_ends_on, project.publicity_end_provisional) == (s_plus(36), False)
+    assert (report.publicity_ends_on, report.publicity_end_provisional) == (s_plus(3), False)
+    assert (reviewed.review_due_on, reviewed.review_due_provisional) == (s_plus(28), False)
     assert (claim_reviewed.review_due_on, claim_reviewed.review_due_provisional) == (
-        date(2027, 3, 1),
+        s_plus(28),
         False,
     )
     assert AuditEntry.objects.filter(action="project.deadline_recomputed").count() == 2
     entry = AuditEntry.objects.get(action="project.deadline_recomputed", object_id=str(project.pk))
-    assert entry.before == {"publicity_ends_on": "2027-03-02", "publicity_end_provisional": True}
-    assert entry.after == {"publicity_ends_on": "2027-03-09", "publicity_end_provisional": False}
+    assert entry.before == {
+        "publicity_ends_on": s_plus(29).isoformat(),
+        "publicity_end_provisional": True,
+    }
+    assert entry.after == {
+        "publicity_ends_on": s_plus(36).isoformat(),
+        "publicity_end_provisional": False,
+    }
     assert AuditEntry.objects.filter(action="monitoringreport.deadline_recomputed").count() == 2
 
 
 def test_recompute_uses_the_period_setting_read_at_call_time(periods, settings, make_project):
-    project = make_project(**in_publicity(date(2027, 2, 1), 20))
+    project = make_project(**in_publicity(S, 20))
     settings.PROJECT_PUBLICITY_WORKING_DAYS = 3
 
-    enter_2027()
+    enter_the_year()
 
     project.refresh_from_db()
-    # 2, 3, 4 Feb 2027 are its working days; it is over on the 5th.
-    assert (project.publicity_ends_on, project.publicity_end_provisional) == (
-        date(2027, 2, 5),
-        False,
-    )
+    # S+1, S+2, S+3 are its working days; it is over on S+4.
+    assert (project.publicity_ends_on, project.publicity_end_provisional) == (s_plus(4), False)
 
 
 def test_recompute_keeps_a_deadline_that_still_reaches_an_unknown_year(periods, make_project):
-    project = make_project(**in_publicity(date(2027, 12, 20), 20))
+    project = make_project(**in_publicity(date(UNKNOWN_YEAR, 12, 20), 20))
     before = (project.publicity_ends_on, project.publicity_end_provisional)
-    assert before == (date(2028, 1, 18), True)
+    # 20 Dec + 20 weekdays (December has no exceptional day), over the day after the last.
+    last = weekdays_after(date(UNKNOWN_YEAR, 12, 20), 20)[-1]
+    assert last.year == UNKNOWN_YEAR + 1
+    assert before == (last + timedelta(days=1), True)
 
-    enter_2027()
+    enter_the_year()
 
     project.refresh_from_db()
     assert (project.publicity_ends_on, project.publicity_end_provisional) == before
@@ -441,23 +448,24 @@ def test_recompute_keeps_a_deadline_that_still_reaches_an_unknown_year(periods, 
 
 def test_recompute_leaves_closed_periods_and_other_years_alone(periods, make_project):
     # Publicity closed on its provisional date: that deadline is history now.
-    closed = make_project(**{**in_publicity(date(2027, 2, 1), 20), "status": "validation"})
-    # Provisional because of 2028, which entering 2027 does not decide.
-    later = make_project(**in_publicity(date(2028, 2, 1), 20))
+    closed = make_project(**{**in_publicity(S, 20), "status": "validation"})
+    # Provisional because of the year after, which entering the unknown year does not decide.
+    later = make_project(**in_publicity(date(UNKNOWN_YEAR + 1, 2, 1), 20))
     # Exact, from the library.
     exact = make_project(**in_publicity(date(2026, 2, 12), 5))
     rows = {
         p.pk: (p.publicity_ends_on, p.publicity_end_provisional) for p in (closed, later, exact)
     }
 
-    enter_2027()
+    enter_the_year()
 
     after = {
         p.pk: (p.publicity_ends_on, p.publicity_end_provisional)
         for p in Project.objects.filter(pk__in=rows)
     }
     assert after == rows
-    assert rows[closed.pk] == (date(2027, 3, 2), True)
+    assert rows[closed.pk] == (s_plus(29), True)
+    assert rows[later.pk][1] is True
 
 
 @pytest.mark.django_db
