@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from core.audit import record_event
 from core.errors import AccessDenied, InvalidTransition
-from registry.calendar.working_days import add_working_days, period_ended
+from registry.calendar.working_days import add_working_days, period_ended, publicity_over_on
 from registry.projects.locks import lock
 from registry.projects.models import (
     MonitoringReport,
@@ -79,15 +79,37 @@ def record_history(
         MonitoringReportTransition.objects.create(report=obj, **fields)
 
 
+def start_publicity(obj: Project | MonitoringReport, *, actor: Any, working_days: int) -> None:
+    """Submit: the item is public from today for `working_days` working days (its deadline
+    provisional where a year of it has no known schedule). Caller holds the row lock."""
+    today = timezone.localdate()
+    deadline = publicity_over_on(today, working_days)
+    move(
+        obj,
+        "submit",
+        actor=actor,
+        submitted_on=today,
+        publicity_ends_on=deadline.date,
+        publicity_end_provisional=deadline.provisional,
+    )
+
+
+def close_publicity_if_over(obj: Project | MonitoringReport, *, actor: Any = None) -> bool:
+    """Move an item whose publicity period has ended on; True if it moved. Idempotent: an item
+    no longer in publicity, or still inside its period, is left as is. Caller holds the row
+    lock."""
+    if obj.status != "publicity" or not period_ended(obj.publicity_ends_on, timezone.localdate()):
+        return False
+    move(obj, "close_publicity", actor=actor, note="publicity period ended")
+    return True
+
+
 def end_publicity_if_over(obj: Project | MonitoringReport) -> None:
     """An item whose publicity period is over moves on at once, whether or not the periodic
     task has closed it yet (DESIGN.md); one still inside its period is a 409.
     Caller holds the object's row lock."""
-    if obj.status != "publicity":
-        return
-    if not period_ended(obj.publicity_ends_on, timezone.localdate()):
+    if obj.status == "publicity" and not close_publicity_if_over(obj):
         raise InvalidTransition(PUBLICITY_NOT_ENDED.format(date=obj.publicity_ends_on))
-    move(obj, "close_publicity", actor=None, note="publicity period ended")
 
 
 def record_opinion(

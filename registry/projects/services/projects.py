@@ -15,16 +15,17 @@ from core.errors import AccessDenied, InvalidInput, InvalidTransition
 from methodologies.calculation import calculation_trace
 from methodologies.models import Methodology
 from methodologies.services import calculate_methodology
-from registry.calendar.working_days import period_ended, publicity_over_on
+from registry.calendar.working_days import period_ended
 from registry.projects import rules
 from registry.projects.locks import lock_project
 from registry.projects.models import Project, ProjectComment
 from registry.projects.services.lifecycle import (
     check_allowed,
+    close_publicity_if_over,
     end_publicity_if_over,
-    move,
     record_history,
     record_opinion,
+    start_publicity,
     transition,
 )
 
@@ -162,16 +163,7 @@ def submit_project(*, actor: User, project: Project) -> Project:
     if not rules.can_act_for_proponent(actor, project):
         raise AccessDenied()
     project = lock_project(project.pk)
-    today = timezone.localdate()
-    deadline = publicity_over_on(today, settings.PROJECT_PUBLICITY_WORKING_DAYS)
-    move(
-        project,
-        "submit",
-        actor=actor,
-        submitted_on=today,
-        publicity_ends_on=deadline.date,
-        publicity_end_provisional=deadline.provisional,
-    )
+    start_publicity(project, actor=actor, working_days=settings.PROJECT_PUBLICITY_WORKING_DAYS)
     return project
 
 
@@ -181,13 +173,7 @@ def close_project_publicity(*, project_id: int, actor: User | None = None) -> bo
 
     Idempotent: a project no longer in publicity, or still inside its period, is left as is.
     """
-    project = lock_project(project_id)
-    if project.status != Project.Status.PUBLICITY or not period_ended(
-        project.publicity_ends_on, timezone.localdate()
-    ):
-        return False
-    move(project, "close_publicity", actor=actor, note="publicity period ended")
-    return True
+    return close_publicity_if_over(lock_project(project_id), actor=actor)
 
 
 @transaction.atomic

@@ -17,16 +17,16 @@ from methodologies import engine
 from methodologies.calculation import calculation_trace
 from methodologies.models import Parameter
 from methodologies.services import calculate_methodology
-from registry.calendar.working_days import period_ended, publicity_over_on
 from registry.projects import rules
 from registry.projects.locks import lock_project, lock_report
 from registry.projects.models import MonitoringReport, Project
 from registry.projects.services.lifecycle import (
     check_allowed,
+    close_publicity_if_over,
     end_publicity_if_over,
-    move,
     record_history,
     record_opinion,
+    start_publicity,
     transition,
 )
 from registry.projects.services.projects import (
@@ -179,17 +179,8 @@ def submit_report(*, actor: User, report: MonitoringReport) -> MonitoringReport:
         raise AccessDenied()
     report = lock_report(report.pk)
     check_allowed(report, "submit")
-    today = timezone.localdate()
-    _validate_period(report.project, report.period_start, report.period_end, today)
-    deadline = publicity_over_on(today, settings.CLAIM_PUBLICITY_WORKING_DAYS)
-    move(
-        report,
-        "submit",
-        actor=actor,
-        submitted_on=today,
-        publicity_ends_on=deadline.date,
-        publicity_end_provisional=deadline.provisional,
-    )
+    _validate_period(report.project, report.period_start, report.period_end, timezone.localdate())
+    start_publicity(report, actor=actor, working_days=settings.CLAIM_PUBLICITY_WORKING_DAYS)
     return report
 
 
@@ -198,13 +189,7 @@ def close_report_publicity(*, report_id: int, actor: User | None = None) -> bool
     """Move a report whose publicity period has ended on to verification; True if it moved.
 
     Idempotent, like `close_project_publicity`."""
-    report = lock_report(report_id)
-    if report.status != MonitoringReport.Status.PUBLICITY or not period_ended(
-        report.publicity_ends_on, timezone.localdate()
-    ):
-        return False
-    move(report, "close_publicity", actor=actor, note="publicity period ended")
-    return True
+    return close_publicity_if_over(lock_report(report_id), actor=actor)
 
 
 @transaction.atomic
