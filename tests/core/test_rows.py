@@ -3,9 +3,10 @@ row locks are real PostgreSQL row locks."""
 
 import psycopg
 import pytest
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.transaction import TransactionManagementError
 from django.forms.models import model_to_dict
+from django.test.utils import isolate_apps
 from django.utils import timezone
 
 from core import rows
@@ -138,3 +139,49 @@ def test_select_takes_the_row_lock_asked_for(lock, shared_allowed, update_allowe
         for clause in ("FOR SHARE", "FOR UPDATE"):
             answers[clause] = other_session_can_lock(check.pk, clause)
     assert answers == {"FOR SHARE": shared_allowed, "FOR UPDATE": update_allowed}
+
+
+@isolate_apps("core")
+@pytest.mark.parametrize("feature", ["database default", "generated field", "parent model"])
+def test_a_model_feature_the_helpers_would_get_wrong_is_refused(feature):
+    """The ORM leaves a database default out of an INSERT and never writes a generated column;
+    a child model spans two tables. These helpers would write NULL, or one table: refused."""
+    if feature == "database default":
+
+        class Row(models.Model):
+            status = models.CharField(max_length=8, db_default="new")
+
+            class Meta:
+                app_label = "core"
+
+    elif feature == "generated field":
+
+        class Row(models.Model):
+            quantity = models.IntegerField()
+            double = models.GeneratedField(
+                expression=models.F("quantity") * 2,
+                output_field=models.IntegerField(),
+                db_persist=True,
+            )
+
+            class Meta:
+                app_label = "core"
+
+    else:
+
+        class Parent(models.Model):
+            name = models.CharField(max_length=8)
+
+            class Meta:
+                app_label = "core"
+
+        class Row(Parent):
+            extra = models.IntegerField()
+
+            class Meta:
+                app_label = "core"
+
+    with pytest.raises(rows.UnsupportedModel, match="core.rows does not handle core.Row"):
+        rows.insert(Row(pk=1))
+    with pytest.raises(rows.UnsupportedModel):
+        rows.select(Row, [1])
