@@ -199,13 +199,19 @@ class ChainVerification:
 def verify_chain() -> ChainVerification:
     """Recompute every entry's hash and link, in chain order, and name the first broken one.
 
-    A missing entry is reported by its position; entries cut from the end are reported as the
-    position after the last one left, found by comparing with the chain head.
+    One view of the chain, whatever commits meanwhile: the head is read first, then the entries
+    up to its position. The head and its entry are written by one statement of one transaction,
+    so every entry up to the head's position had committed when the head was read, and an entry
+    appended later lies beyond it. A missing entry is reported by its position; entries cut from
+    the end are reported as the position after the last one left.
     """
+    head = AuditChainHead.objects.filter(pk=1).first()
     expected_id = 1
     previous_hash = GENESIS_HASH
     count = 0
     entries = AuditEntry.objects.order_by("id").values_list(*_HASHED_FIELDS, "entry_hash")
+    if head is not None:
+        entries = entries.filter(id__lte=head.sequence)
     for row in entries.iterator(chunk_size=2000):
         fields = dict(zip(_HASHED_FIELDS, row[:-1], strict=True))
         stored_hash = row[-1]
@@ -219,7 +225,6 @@ def verify_chain() -> ChainVerification:
         count += 1
         expected_id += 1
         previous_hash = stored_hash
-    head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.sequence != count or head.last_hash != previous_hash):
         return ChainVerification(ok=False, entries=count, first_broken=count + 1)
     return ChainVerification(ok=True, entries=count, first_broken=None)
