@@ -2,10 +2,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from knox.models import AuthToken
 
 from accounts import services
 from accounts.models import Accreditation, Organization, User
-from core.admin_site import ServiceAddAdmin, ServiceAddForm
+from core.admin_site import ReadOnlyAdmin, ServiceAddAdmin, ServiceAddForm
 
 
 class OrganizationAddForm(ServiceAddForm):
@@ -72,3 +73,17 @@ class AccreditationAdmin(ServiceAddAdmin):
     add_form = AccreditationAddForm
     list_display = ["organization", "sector", "valid_from", "valid_to"]
     list_filter = ["sector"]
+
+
+# knox's own admin makes tokens by hand and shows their digests; operators only see who holds a
+# token until when (a user is deactivated through the API, which revokes their tokens).
+if admin.site.is_registered(AuthToken):
+    admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class AuthTokenAdmin(ReadOnlyAdmin):
+    list_display = ["user", "created", "expiry"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    fields = ["user", "created", "expiry"]

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 
+from accounts.usernames import MAX_KEY_LENGTH, name_key
 from core.models import TimeStampedModel
 from core.provinces import Province
 from core.roles import OrganizationKind
@@ -44,9 +45,15 @@ class Organization(TimeStampedModel):
 
 
 class User(AbstractUser):
-    """A person acting for exactly one organisation."""
+    """A person acting for exactly one organisation.
+
+    `username_key` is the username as a reader takes it (`accounts.usernames.name_key`): case,
+    compatibility forms and look-alike letters of other scripts folded. It is unique, so no
+    `Operator` or `operatοr` (a Greek omicron) can stand beside `operator`.
+    """
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="users")
+    username_key = models.CharField(max_length=MAX_KEY_LENGTH, editable=False)
 
     objects = UserManager()
 
@@ -54,9 +61,21 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["username"]
+        constraints = [
+            models.UniqueConstraint(fields=["username_key"], name="user_username_key_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.username
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived from the username on every save that writes the username, so no path
+        # (service, admin, createsuperuser) stores one without the other.
+        self.username_key = name_key(self.username)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_key"}
+        super().save(*args, **kwargs)
 
 
 class Accreditation(TimeStampedModel):

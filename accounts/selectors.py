@@ -3,7 +3,8 @@
 from django.db.models import QuerySet
 
 from accounts.models import Accreditation, Organization, User
-from core.roles import can_read_everything
+from accounts.usernames import name_key
+from core.roles import OrganizationKind, can_read_everything
 
 
 def organization_directory() -> QuerySet[Organization]:
@@ -23,3 +24,18 @@ def users_visible_to(user: User) -> QuerySet[User]:
     if can_read_everything(user):
         return users
     return users.filter(organization_id=user.organization_id)
+
+
+def name_is_registered(name: str) -> bool:
+    """Whether `name` reads as a user's username, an organisation's name or a kind of
+    organisation ("regulator"), compared by `accounts.usernames.name_key`: case, compatibility
+    forms and look-alike letters do not make a name another."""
+    key = name_key(name)
+    if not key:
+        return False
+    kinds = {name_key(str(text)) for choice in OrganizationKind.choices for text in choice}
+    if key in kinds or User.objects.filter(username_key=key).exists():
+        return True
+    # Organisation names have no stored key; the directory is small, so it is read through.
+    names = Organization.objects.values_list("name", flat=True)
+    return any(name_key(organization) == key for organization in names.iterator())

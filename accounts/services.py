@@ -7,17 +7,21 @@ bootstraps the first operator); every API path passes the requesting user.
 from datetime import date
 from typing import Any
 
+from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from knox.models import AuthToken
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as CodeValidationError
 
 from accounts.models import Accreditation, Organization, User
 from accounts.rules import can_manage_organizations
+from accounts.usernames import MAX_KEY_LENGTH, name_key
 from core.audit import record_event
-from core.errors import AccessDenied, InvalidInput
+from core.errors import AccessDenied, Conflict, InvalidInput, InvalidTransition
 from core.provinces import Province
 from core.sectors import Sector
 
@@ -28,6 +32,11 @@ PROVINCE_INVALID = '"{value}" is not a valid choice.'
 CREDIT_CODE_INVALID = "Not a valid unified social credit code (GB 32100-2015)."
 CREDIT_CODE_TAKEN = "An organisation with this unified social credit code already exists."
 USERNAME_TAKEN = "A user with that username already exists."
+USERNAME_TOO_LONG = "This username is too long."
+USER_ALREADY_INACTIVE = "This user is already deactivated."
+CANNOT_DEACTIVATE_SELF = "You cannot deactivate your own account."
+# DRF's wording, which integrators already match on.
+SIGN_IN_FAILED = "Unable to log in with provided credentials."
 ORGANIZATION_NOT_VERIFIER = "Only verifiers can be accredited."
 SECTOR_INVALID = '"{value}" is not a valid choice.'
 PERIOD_REVERSED = "The accreditation cannot end before it starts."
@@ -125,6 +134,15 @@ def create_user(
         validate_password(password, user=user)
     except ValidationError as error:
         errors["password"] = error.messages
+    key = name_key(username)
+    if "username" not in errors:
+        # Unique by key, not by spelling: `Operator` or `operatοr` (Greek omicron) beside
+        # `operator` would pass for it. The database's unique index on the key is the
+        # guarantee; this check answers the usual case with the message.
+        if len(key) > MAX_KEY_LENGTH:
+            errors["username"] = [USERNAME_TOO_LONG]
+        elif User.objects.filter(username_key=key).exists():
+            errors["username"] = [USERNAME_TAKEN]
     if errors:
         raise InvalidInput(errors)
 
@@ -181,3 +199,62 @@ def add_accreditation(
         },
     )
     return accreditation
+
+
+@transaction.atomic
+def deactivate_user(*, actor: User | None, user: User) -> User:
+    """Stop `user` from acting: no sign-in, and every API token revoked at once.
+
+    The user and everything they did stay on record (users are never deleted: audit entries
+    and transitions name them).
+    """
+    _require_manager(actor)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if actor is not None and actor.pk == user.pk:
+        raise Conflict(CANNOT_DEACTIVATE_SELF)
+    if not user.is_active:
+        raise InvalidTransition(USER_ALREADY_INACTIVE)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    revoked, _ = AuthToken.objects.filter(user=user).delete()
+    record_event(
+        actor=actor,
+        action="user.deactivated",
+        target=user,
+        before={"is_active": True},
+        after={"is_active": False, "tokens_revoked": revoked},
+    )
+    return user
+
+
+def sign_in(*, request: Any, username: str, password: str) -> tuple[AuthToken, str]:
+    """A new API token for the active user with these credentials (see `issue_token`).
+
+    Raises InvalidInput with one message for a wrong password, an unknown username and a
+    deactivated user alike, so an answer never tells which usernames exist.
+    """
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        raise InvalidInput({"non_field_errors": SIGN_IN_FAILED})
+    return issue_token(user=user)
+
+
+@transaction.atomic
+def issue_token(*, user: User) -> tuple[AuthToken, str]:
+    """A new API token for `user`, who has just proved their password: the stored row (its
+    digest and expiry) and the key, which is shown once and never stored."""
+    token, key = AuthToken.objects.create(user=user)
+    user.last_login = timezone.now()
+    user.save(update_fields=["last_login"])
+    return token, key
+
+
+def revoke_token(*, token: AuthToken) -> None:
+    """Sign out: the token stops working at once."""
+    AuthToken.objects.filter(pk=token.pk).delete()
+
+
+def purge_expired_tokens() -> int:
+    """Delete every expired token (they are refused anyway); returns how many went."""
+    deleted, _ = AuthToken.objects.filter(expiry__lte=timezone.now()).delete()
+    return deleted

@@ -1,4 +1,5 @@
-"""The accounts API: the public directory, users, accreditations and the caller's identity."""
+"""The accounts API: signing in and out, the public directory, users, accreditations and the
+caller's identity."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -9,15 +10,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
+from accounts.authentication import TokenAuthentication
 from accounts.serializers import (
     AccreditationInputSerializer,
     AccreditationSerializer,
     MeSerializer,
     OrganizationInputSerializer,
     OrganizationSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
     UserInputSerializer,
     UserSerializer,
 )
+from accounts.throttles import SignInPerAddressThrottle, SignInPerUsernameThrottle
 from core.api import parsed
 from core.permissions import IsOperator
 
@@ -72,7 +77,7 @@ class UserViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.users_visible_to(self.request.user)
 
     def get_permissions(self):
-        if self.action == "create":
+        if self.action in ("create", "deactivate"):
             return [IsAuthenticated(), IsOperator()]
         return [IsAuthenticated()]
 
@@ -81,6 +86,42 @@ class UserViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = parsed(UserInputSerializer, request)
         user = services.create_user(actor=request.user, **data)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=UserSerializer)
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request: Request, pk: str) -> Response:
+        """The user can no longer sign in, and every token of theirs stops working at once."""
+        user = services.deactivate_user(actor=request.user, user=self.get_object())
+        return Response(UserSerializer(user).data)
+
+
+class ObtainTokenView(APIView):
+    """Sign in: `{username, password}` answers a new token and when it expires.
+
+    Tries are limited per username and per address (429 with Retry-After beyond the limit).
+    """
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [SignInPerUsernameThrottle, SignInPerAddressThrottle]
+
+    @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer, auth=[])
+    def post(self, request: Request) -> Response:
+        data = parsed(TokenRequestSerializer, request)
+        token, key = services.sign_in(request=request, **data)
+        return Response(TokenSerializer({"token": key, "expiry": token.expiry}).data)
+
+
+class LogoutView(APIView):
+    """Sign out: the token that authenticates this request stops working."""
+
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        services.revoke_token(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(APIView):

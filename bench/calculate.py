@@ -135,8 +135,6 @@ def run(options: argparse.Namespace, database_url: str) -> int:
 
 def api_token() -> str:
     """A token for a user of a proponent organisation: any authenticated user may calculate."""
-    from rest_framework.authtoken.models import Token
-
     from accounts import services
     from core.provinces import Province
 
@@ -149,7 +147,8 @@ def api_token() -> str:
         password=secrets.token_urlsafe(24),
         organization=organization,
     )
-    return Token.objects.create(user=user).key
+    _, key = services.issue_token(user=user)
+    return key
 
 
 def in_process(methodology, iterations: int) -> Timing:

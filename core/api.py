@@ -7,13 +7,16 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers, status
 from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import DomainError, InvalidInput
+from core.parsers import JSON_TOO_DEEP
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -25,6 +28,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, RecursionError):
+        # Input nested beyond what Python recurses through, on a view whose parsers are not
+        # `core.parsers.DepthLimitedJSONParser` (which names the field): still a 400.
+        limit = settings.JSON_MAX_DEPTH
+        return Response(
+            {api_settings.NON_FIELD_ERRORS_KEY: [JSON_TOO_DEEP.format(limit=limit)]},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     return drf_exception_handler(exc, context)
 
 

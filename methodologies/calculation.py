@@ -1,7 +1,7 @@
 """From stored methodology versions to the engine's models, and calculations on them."""
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import Context, Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -35,9 +35,20 @@ def model_spec(
     )
 
 
+def _without_trailing_zeros(value: Decimal) -> Decimal:
+    """`value` without trailing zeros, every significant digit kept.
+
+    `Decimal.normalize()` also rounds to the current context's precision, 28 digits by
+    default, so a 34-digit input would be shown as another number; a context exactly as wide
+    as the value's digits (and with room for any exponent) drops zeros and nothing else.
+    """
+    digits = len(value.as_tuple().digits)
+    return value.normalize(Context(prec=max(digits, 1), Emin=-999999, Emax=999999))
+
+
 def _as_written(value: Decimal | None) -> Decimal | None:
     """A stored decimal without the column's trailing zeros: 0.75, not 0.750000000000000."""
-    return None if value is None else value.normalize()
+    return None if value is None else _without_trailing_zeros(value)
 
 
 def stored_model(methodology: Methodology) -> engine.ModelSpec:
@@ -74,10 +85,11 @@ def calculate(methodology: Methodology, inputs: dict[str, Any]) -> engine.Calcul
 
 
 def _decimal_text(value: Decimal | tuple[Decimal, ...]) -> str | list[str]:
-    """Decimals as plain strings without trailing zeros; a series as a list of them."""
+    """Decimals as plain strings without trailing zeros; a series as a list of them. Every
+    digit is kept: an input reads as it was submitted ("0.7921"), however many digits it had."""
     if isinstance(value, tuple):
-        return [format(item.normalize(), "f") for item in value]
-    return format(value.normalize(), "f")
+        return [format(_without_trailing_zeros(item), "f") for item in value]
+    return format(_without_trailing_zeros(value), "f")
 
 
 def calculation_trace(calculation: engine.Calculation, result_symbol: str) -> dict[str, Any]:

@@ -146,6 +146,10 @@ def _differences(stored: Methodology, data: dict[str, Any]) -> list[str]:
     differences = [
         field for field in _METHODOLOGY_FIELDS if getattr(shipped, field) != getattr(stored, field)
     ]
+    # A version shipped unapproved that the authority has approved since (`approve_methodology`)
+    # is the same version: approval is the one change a published version takes.
+    if "approved" in differences and stored.approved and not shipped.approved:
+        differences.remove("approved")
     # Decimals compare by value: the stored 0.750000000000000 equals the shipped 0.75.
     shipped_parameters = [
         _row(Parameter(**fields), _PARAMETER_FIELDS) for fields in data["parameters"]

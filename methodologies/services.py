@@ -36,6 +36,13 @@ FACTOR_EXISTS = (
     "An emission factor for {series} {region} {year} exists already; "
     "published reference data never changes."
 )
+FACTOR_NEGATIVE = "An emission factor cannot be negative."
+NOT_APPROVED = (
+    "{identifier} is not approved by the competent authority: projects applying it are "
+    "neither registered nor issued credits."
+)
+ALREADY_APPROVED = "{identifier} is approved already."
+APPROVE_PUBLISHED_ONLY = "Only a published version can be approved; {identifier} is {status}."
 
 
 def _require_author(actor: User | None) -> None:
@@ -106,6 +113,7 @@ def methodology_snapshot(methodology: Methodology) -> dict[str, Any]:
         "title": methodology.title,
         "sector": methodology.sector,
         "status": methodology.status,
+        "approved": methodology.approved,
         "result": methodology.result_symbol,
         "parameters": list(
             methodology.parameters.values("symbol", "unit", "kind", "default", "minimum", "maximum")
@@ -245,6 +253,42 @@ def publish_methodology(*, actor: User | None, methodology: Methodology) -> Meth
     return methodology
 
 
+@transaction.atomic
+def approve_methodology(*, actor: User | None, methodology: Methodology) -> Methodology:
+    """Record the competent authority's approval of a published version (or of a superseded
+    one, which its projects still apply): from now on its projects may be registered and
+    issued credits. Approval is never withdrawn here; a version that must stop is withdrawn."""
+    _require_author(actor)
+    methodology = Methodology.objects.select_for_update().get(pk=methodology.pk)
+    if methodology.status not in (Methodology.Status.PUBLISHED, Methodology.Status.SUPERSEDED):
+        raise InvalidTransition(
+            APPROVE_PUBLISHED_ONLY.format(
+                identifier=methodology.identifier, status=methodology.status
+            )
+        )
+    if methodology.approved:
+        raise InvalidTransition(ALREADY_APPROVED.format(identifier=methodology.identifier))
+    methodology.approved = True
+    # The database lets a published version's `approved` go from false to true, and no other
+    # change but its status (methodologies/migrations/0003_approval_may_change.py).
+    methodology.save(update_fields=["approved"])
+    record_event(
+        actor=actor,
+        action="methodology.approved",
+        target=methodology,
+        before={"approved": False},
+        after={"approved": True},
+    )
+    return methodology
+
+
+def require_approved(methodology: Methodology) -> None:
+    """Refuse (409) to register or issue credits under a version the authority has not
+    approved, such as the registry's own CR-DC-001."""
+    if not methodology.approved:
+        raise Conflict(NOT_APPROVED.format(identifier=methodology.identifier))
+
+
 def calculate_methodology(
     *, methodology: Methodology, parameters: dict[str, Any]
 ) -> engine.Calculation:
@@ -275,8 +319,13 @@ def add_emission_factor(
 ) -> EmissionFactor:
     """Add a newly published factor. Stored factors never change: a second one is a conflict."""
     _require_author(actor)
+    errors = {}
+    if value < 0:
+        errors["value"] = FACTOR_NEGATIVE
     if not engine.converts_to(unit, "tCO2/MWh"):
-        raise InvalidInput({"unit": FACTOR_UNIT.format(unit=unit)})
+        errors["unit"] = FACTOR_UNIT.format(unit=unit)
+    if errors:
+        raise InvalidInput(errors)
     try:
         with transaction.atomic():
             factor = EmissionFactor.objects.create(
@@ -290,6 +339,10 @@ def add_emission_factor(
                 confidence=confidence,
             )
     except IntegrityError as error:
+        if getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) != (
+            "emission_factor_address"
+        ):
+            raise
         raise Conflict(
             FACTOR_EXISTS.format(series=series, region=region, year=data_year)
         ) from error

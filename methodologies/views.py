@@ -23,7 +23,8 @@ from methodologies.serializers import (
 
 
 class MethodologyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Methodology versions. Everyone reads published ones; regulators write and publish."""
+    """Methodology versions. Everyone reads published ones; regulators write, publish and
+    approve them."""
 
     serializer_class = MethodologySerializer
     filterset_class = MethodologyFilter
@@ -62,6 +63,16 @@ class MethodologyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
         methodology = services.publish_methodology(
+            actor=request.user, methodology=self.get_object()
+        )
+        return Response(MethodologySerializer(methodology).data)
+
+    @extend_schema(request=None, responses=MethodologySerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        """The competent authority approves this published version: its projects may then be
+        registered and issued credits."""
+        methodology = services.approve_methodology(
             actor=request.user, methodology=self.get_object()
         )
         return Response(MethodologySerializer(methodology).data)

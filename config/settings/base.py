@@ -4,7 +4,8 @@ Policy numbers (publicity days, thresholds, crediting bounds) live here as setti
 are the CCER 2023 figures; each can be overridden by an environment variable of the same name.
 """
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -30,7 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -114,6 +116,9 @@ STORAGES = {
 
 # Bodies larger than this are refused with a 400 before any parser reads them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+# Levels of objects and lists a JSON body may nest (core.parsers): deeper is a 400, never the
+# parser's RecursionError. The API's own bodies nest four at most.
+JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -121,7 +126,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.DepthLimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -132,7 +137,38 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # How many reverse proxies stand before the server: the throttles take the client's address
+    # from X-Forwarded-For only as far as these proxies wrote it (0: the connection's address),
+    # so a client cannot name itself a fresh address per request.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
+
+# API tokens (django-rest-knox): stored as SHA-512 digests, never in plain text; each expires
+# this many hours after sign-in, and `POST /api/v1/auth/logout/` revokes it at once.
+API_TOKEN_TTL_HOURS = env.float("API_TOKEN_TTL_HOURS", default=10.0)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+
+# Throttles, as DRF rates ("<requests>/<s|min|hour|day>"), counted in the default cache (shared
+# by every server in production). Sign-in is limited per username, whatever the address, and
+# per address, whatever the username; anonymous comments per address.
+TOKEN_THROTTLE_PER_USERNAME = env("TOKEN_THROTTLE_PER_USERNAME", default="10/min")
+TOKEN_THROTTLE_PER_ADDRESS = env("TOKEN_THROTTLE_PER_ADDRESS", default="30/min")
+ANONYMOUS_COMMENT_THROTTLE = env("ANONYMOUS_COMMENT_THROTTLE", default="10/hour")
+
+# Content-Security-Policy of every HTML page. Scripts come from this site only (the API docs
+# load theirs as files, never inline); styles may be inline, as the pages' own <style> is.
+CONTENT_SECURITY_POLICY = env(
+    "CONTENT_SECURITY_POLICY",
+    default=(
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    ),
+)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Carbon registry API",
@@ -152,6 +188,8 @@ SPECTACULAR_SETTINGS = {
         "ParameterKindEnum": "methodologies.models.Parameter.Kind",
         "OpinionEnum": "registry.projects.models.Opinion",
         "ReconciliationProblemEnum": "registry.ledger.reconciliation.PROBLEM_KINDS",
+        "MovementKindEnum": "registry.ledger.models.Movement.Kind",
+        "AccountKindEnum": "registry.ledger.models.HoldingAccount.Kind",
     },
 }
 
@@ -171,6 +209,15 @@ REDUCTIONS_GENERATED_AFTER = date.fromisoformat(
 CLAIM_LOOKBACK_YEARS = env.int("CLAIM_LOOKBACK_YEARS", default=5)
 CREDITING_PERIOD_MIN_YEARS = env.int("CREDITING_PERIOD_MIN_YEARS", default=7)
 CREDITING_PERIOD_MAX_YEARS = env.int("CREDITING_PERIOD_MAX_YEARS", default=10)
+# A claim whose amount (verified, or claimed until verified) is more than this many times the
+# project's estimated annual reductions over the years of its period is flagged on the report,
+# and its credits are issued only on an operator's override with a reason (audited).
+CLAIM_ABOVE_ESTIMATE_FACTOR = Decimal(env("CLAIM_ABOVE_ESTIMATE_FACTOR", default="3"))
+# The most credits one claim may ever earn, override or not: 10^11 tCO2e is about twice the
+# world's annual greenhouse-gas emissions (57 GtCO2e in 2023, UNEP Emissions Gap Report 2024),
+# and it keeps the 2^63 serial numbers of the ledger from ever running out (over 9*10^7 such
+# issuances); a claim above it is refused when it is filed.
+CLAIM_MAX_REDUCTIONS = env.int("CLAIM_MAX_REDUCTIONS", default=100_000_000_000)
 
 # The public front page's totals are an aggregate over every credit block: kept this many seconds
 # in the cache, so a busy front page does not rerun it per visit (0: computed on every visit).
@@ -199,6 +246,10 @@ CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {
         "task": "core.tasks.verify_audit_chain",
         "schedule": env.float("AUDIT_CHAIN_CHECK_SECONDS", default=3600.0),
+    },
+    "purge-expired-tokens": {
+        "task": "accounts.purge_expired_tokens",
+        "schedule": env.float("TOKEN_PURGE_SECONDS", default=3600.0),
     },
 }
 

@@ -77,6 +77,7 @@ REFERENCES_NEEDED = "Reference data is needed for {lookup}."
 REFERENCE_NOT_FOUND = "Reference data not found: {lookup}."
 REFERENCE_NOT_A_NUMBER = "Reference data for {lookup} is not a finite Decimal number."
 REFERENCE_UNIT = "Reference data for {lookup} has an unknown unit: {unit}."
+GWP_GAS = "gwp() knows no unit for the gas {gas}: the engine has CO2, CH4 and N2O."
 
 # The inputs of a calculation.
 REQUIRED = "This parameter is required."

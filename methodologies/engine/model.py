@@ -33,7 +33,7 @@ from .spec import (
     ReferenceResolver,
     Value,
 )
-from .units import Unit, describe, parse_unit, same_dimension
+from .units import Unit, describe, gwp_unit, parse_unit, same_dimension
 
 _SYMBOL = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
@@ -315,7 +315,11 @@ def _resolve(lookup: Lookup, references: ReferenceResolver | None) -> tuple[Quan
         if lookup.function == "factor":
             value, unit_text = references.factor(*lookup.arguments)  # type: ignore[arg-type]
         else:
-            value, unit_text = references.gwp(*lookup.arguments), ""  # type: ignore[arg-type]
+            # A GWP turns a tonne of its gas into tonnes of CO2 equivalent: the one way
+            # between the gases' dimensions (see `units`).
+            assessment, gas = lookup.arguments
+            value = references.gwp(assessment, gas)  # type: ignore[arg-type]
+            unit_text = gwp_unit(gas)  # type: ignore[arg-type]
     except LookupError as error:
         raise Refusal(messages.REFERENCE_NOT_FOUND.format(lookup=lookup)) from error
     if not isinstance(value, Decimal) or not value.is_finite():

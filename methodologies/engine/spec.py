@@ -83,7 +83,8 @@ class ReferenceResolver(Protocol):
         ...
 
     def gwp(self, assessment: str, gas: str) -> Decimal:
-        """A global warming potential, dimensionless: `gwp("AR5", "CH4")` is `Decimal("28")`.
+        """A global warming potential: `gwp("AR5", "CH4")` is `Decimal("28")`, which the
+        engine reads in tCO2e per tonne of the gas (tCO2e/tCH4).
 
         The assessment report comes first, as the series does in `factor()`."""
         ...

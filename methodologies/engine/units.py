@@ -23,24 +23,34 @@ Unit = pint.Unit
 
 # pint's own units cover energy (kWh, MWh, GWh, GJ, TJ), mass (kg, t) and plain ratios (%, ppm),
 # and "", "1" or "dimensionless" is a plain number.
-# Emissions are masses of a gas. Methodologies convert carbon to CO2 with the number 44/12 in an
-# equation, so tC and tCO2 are both plain masses here and the gas name is a label for the reader.
-# pint's prefixes then give ktCO2e, MtCO2e and so on.
+# Emissions are not plain masses: each greenhouse gas is a dimension of its own, so a tonne of
+# methane never adds to a tonne of CO2 equivalent (tCH4 + tCO2e is refused when a methodology is
+# checked) and a fuel's mass in t never passes for emissions. Only a global warming potential,
+# `gwp()` (in tCO2e per tonne of the gas), turns a gas into CO2 equivalent.
+# CO2 and CO2e share one dimension (the GWP of CO2 is 1 by definition). Carbon, tC, is counted
+# in it too, at 1: methodologies convert carbon to CO2 with the number 44/12 in an equation
+# (CDM Tool 03), so tC is the label of a quantity that equation turns into tCO2.
+# pint's prefixes then give ktCO2e, MtCO2e, kgCH4 and so on.
 _CARBON_UNITS = (
-    "tCO2 = tonne",
-    "tCO2e = tonne",
-    "kgCO2 = kilogram",
-    "kgCO2e = kilogram",
-    "gCO2 = gram",
-    "gCO2e = gram",
-    "tC = tonne",
-    "tCH4 = tonne",
-    "tN2O = tonne",
+    "tCO2e = [carbon_dioxide_equivalent]",
+    "tCO2 = tCO2e",
+    "kgCO2e = tCO2e / 1000",
+    "kgCO2 = kgCO2e",
+    "gCO2e = tCO2e / 1000000",
+    "gCO2 = gCO2e",
+    "tC = tCO2e",
+    "tCH4 = [methane]",
+    "gCH4 = tCH4 / 1000000",
+    "tN2O = [nitrous_oxide]",
+    "gN2O = tN2O / 1000000",
 )
 
 # What a unit may be written with: names, numbers, * / ^ ** powers, round brackets, %; anything
 # else (quotes, commas, other brackets) is refused before pint's parser sees it.
 _UNIT_TEXT = re.compile(r"[A-Za-z0-9_ */^()%.\-]*")
+
+# A gas as gwp() names it, such as CH4 or N2O.
+_FORMULA = re.compile(r"[A-Z][A-Za-z0-9]*")
 
 _registry: pint.UnitRegistry | None = None
 _registry_lock = threading.Lock()
@@ -81,7 +91,18 @@ def _parse_unit(text: str) -> Unit:
             unit = units.parse_units(text)
             # A unit with an offset does not convert by a factor: 0 degC is 273.15 K.
             zero = units.Quantity(Decimal(0), unit).to_root_units().magnitude
-    except (pint.PintError, ValueError, ArithmeticError, TokenError, TypeError) as error:
+    except (
+        pint.PintError,
+        ValueError,
+        ArithmeticError,
+        TokenError,
+        TypeError,
+        # pint's parser asserts on a dangling operator ("MWh*", "1/", "-", ".") and looks up
+        # what it cannot find ("1e^0"): still an unknown unit, never a crash.
+        AssertionError,
+        LookupError,
+        AttributeError,
+    ) as error:
         raise Refusal(messages.UNKNOWN_UNIT.format(unit=text)) from error
     if zero != 0:
         raise Refusal(messages.OFFSET_UNIT.format(unit=text))
@@ -159,6 +180,25 @@ def _named_factor(name: str) -> Fraction:
     with localcontext(DECIMAL_CONTEXT):
         factor, _ = registry().get_root_units(name)
     return Fraction(factor)
+
+
+def gwp_unit(gas: str) -> str:
+    """The unit of the global warming potential of `gas`: tCO2e per tonne of the gas
+    ("tCO2e/tCH4"). A qualified gas ("CH4-fossil") is the gas before the first hyphen.
+
+    Raises `Refusal` for a gas with no unit defined above: its GWP cannot be used until its
+    unit is added here.
+    """
+    formula = gas.split("-", 1)[0]
+    text = f"tCO2e/t{formula}"
+    if _FORMULA.fullmatch(formula):
+        try:
+            parse_unit(text)
+        except Refusal:
+            pass
+        else:
+            return text
+    raise Refusal(messages.GWP_GAS.format(gas=gas))
 
 
 def describe(unit: Unit) -> str:

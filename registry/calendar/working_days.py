@@ -22,6 +22,16 @@ from registry.calendar.models import CalendarYear
 # Monday is 0: Saturday and Sunday are the weekend.
 _FIRST_WEEKEND_DAY = 5
 
+BEYOND_CALENDAR = "This period would end after {last}, the last date the registry can write."
+
+
+class BeyondCalendar(ValueError):
+    """A period that would end after 9999-12-31 (`datetime.date.max`)."""
+
+    def __init__(self) -> None:
+        super().__init__(BEYOND_CALENDAR.format(last=date.max))
+        self.message = BEYOND_CALENDAR.format(last=date.max)
+
 
 @dataclass(frozen=True)
 class Deadline:
@@ -91,12 +101,14 @@ class WorkingDayCalendar:
         # Read every year the period is likely to reach at once (a working day is at most a
         # couple of calendar days apart, plus a Spring Festival or National Day week); a period
         # that runs further loads the next year as it gets there.
-        reach = start + timedelta(days=2 * days + 14)
+        reach = start + min(timedelta(days=2 * days + 14), date.max - start)
         self.load(range(start.year, reach.year + 1))
         day = start
         counted = 0
         provisional = False
         while counted < days:
+            if day == date.max:
+                raise BeyondCalendar()
             day += timedelta(days=1)
             working, known = self.is_working_day(day)
             provisional = provisional or not known
@@ -111,6 +123,8 @@ class WorkingDayCalendar:
         last = self.add_working_days(start, days)
         if days == 0:
             return last
+        if last.date == date.max:
+            raise BeyondCalendar()
         return Deadline(date=last.date + timedelta(days=1), provisional=last.provisional)
 
 
@@ -129,7 +143,8 @@ def add_working_days(start: date, days: int) -> Deadline:
     `days == 0` gives `start` itself, exact: the period ends at once.
 
     The deadline is provisional if any day counted or skipped on the way lies in a year whose
-    schedule is unknown (weekday rule only); entering that year makes it exact.
+    schedule is unknown (weekday rule only); entering that year makes it exact. Raises
+    `BeyondCalendar` for a period that would end after 9999-12-31.
     """
     return WorkingDayCalendar().add_working_days(start, days)
 

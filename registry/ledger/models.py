@@ -10,6 +10,12 @@ from core.models import BigIntegerRange, TimeStampedModel
 from registry.projects.models import MonitoringReport, Project
 
 
+def serial_of(project_id: int, vintage: int, first: int, last: int) -> str:
+    """A serial range as printed, CCER-<project>-<vintage>-<first>-<last>: readable and
+    unique (the blocks of an issuance never overlap)."""
+    return f"CCER-{Project.reference_of(project_id)}-{vintage}-{first}-{last}"
+
+
 class HoldingAccount(TimeStampedModel):
     """An account that holds credits: an organisation's holding account, or a system account
     (retirement, cancellation, buffer pool) that belongs to no organisation."""
@@ -152,9 +158,8 @@ class CreditBlock(TimeStampedModel):
 
     @property
     def serial(self) -> str:
-        """CCER-<project>-<vintage>-<first>-<last>: readable and unique."""
-        project = Project.reference_of(self.project_id)
-        return f"CCER-{project}-{self.vintage}-{self.first}-{self.last}"
+        """The block's range as printed (`serial_of`)."""
+        return serial_of(self.project_id, self.vintage, self.first, self.last)
 
 
 class Movement(models.Model):
@@ -202,6 +207,13 @@ class Movement(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} of {self.quantity} ({self.first}-{self.last})"
 
+    @property
+    def serial(self) -> str:
+        """The range this movement moved, as printed: its own first..last, never the current
+        range of the block it moved (which later movements may have split). A block's project
+        and vintage never change."""
+        return serial_of(self.block.project_id, self.block.vintage, self.first, self.last)
+
 
 class Retirement(TimeStampedModel):
     """The public certificate of a retirement (注销, CCER 2023 art. 28): who the credits were
@@ -230,20 +242,38 @@ class Retirement(TimeStampedModel):
 
 
 class IdempotencyRecord(TimeStampedModel):
-    """The first answer to a mutating ledger call with an `Idempotency-Key`: a replay with the
-    same body gets it again, and moves nothing (dj-stripe style: unique key, winner's result)."""
+    """The first answer to a mutating ledger call with an `Idempotency-Key`, per holder
+    organisation: a replay with the same body gets it again, and moves nothing. The key is
+    reserved first, as a pending record without an answer, in the transaction that runs the
+    call and fills the answer in, so a committed record always has one (dj-stripe style: unique
+    key, reserved before the work)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who sent the request that was answered.",
+    )
     key = models.CharField(max_length=255)
     endpoint = models.CharField(max_length=100)
     request_hash = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField()
-    response_body = models.JSONField()
+    response_status = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty while the call that reserved the key runs."
+    )
+    response_body = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user"),
+            models.UniqueConstraint(
+                fields=["organization", "key"], name="idempotency_key_per_organization"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(response_status__isnull=True, response_body__isnull=True)
+                | models.Q(response_status__isnull=False, response_body__isnull=False),
+                name="idempotency_answer_whole",
+            ),
         ]
 
     def __str__(self) -> str:

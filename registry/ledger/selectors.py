@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Exists, OuterRef, QuerySet, Sum
 
 from core.roles import can_read_everything
 from registry.ledger.models import CreditBlock, HoldingAccount, Issuance, Movement, Retirement
@@ -52,12 +52,18 @@ def balances(account_ids: list[int]) -> dict[int, list[dict[str, int]]]:
     return {account: list(entries.values()) for account, entries in result.items()}
 
 
-def block_history(block: CreditBlock) -> QuerySet[Movement]:
+def block_history(block: CreditBlock, user: Any) -> QuerySet[Movement]:
     """Every movement of any serial of the block, from issuance on: the ranges that overlap
-    its own within its issuance."""
-    return Movement.objects.filter(
-        issuance_id=block.issuance_id, first__lte=block.last, last__gte=block.first
-    ).select_related("block__project", "actor")
+    its own within its issuance. Each says in `block_visible` whether `user` may see the block
+    it moved: an earlier holder's block, and what it holds now, stay that holder's."""
+    visible = blocks_visible_to(user).filter(pk=OuterRef("block_id"))
+    return (
+        Movement.objects.filter(
+            issuance_id=block.issuance_id, first__lte=block.last, last__gte=block.first
+        )
+        .annotate(block_visible=Exists(visible))
+        .select_related("block", "actor")
+    )
 
 
 def retirements() -> QuerySet[Retirement]:

@@ -11,6 +11,11 @@ from core.provinces import Province
 from core.sectors import Sector
 from methodologies.models import Methodology
 
+# Amounts of reductions (tCO2e) are stored with this many digits, this many of them after the
+# point: up to 10^18 - 1 tCO2e, to the gram. The services refuse an amount beyond it (400).
+AMOUNT_DIGITS = 24
+AMOUNT_DECIMAL_PLACES = 6
+
 
 class ProjectStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -63,7 +68,9 @@ class Project(TimeStampedModel):
     crediting_period_start = models.DateField()
     crediting_period_end = models.DateField()
     parameters = models.JSONField(default=dict, blank=True)
-    estimated_annual_reductions = models.DecimalField(max_digits=24, decimal_places=6)
+    estimated_annual_reductions = models.DecimalField(
+        max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES
+    )
     estimate_trace = models.JSONField(default=dict, blank=True)
     verifier = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="validation_engagements"
@@ -151,7 +158,9 @@ class MonitoringReport(TimeStampedModel):
     period_start = models.DateField()
     period_end = models.DateField()
     parameters = models.JSONField(default=dict, blank=True)
-    claimed_reductions = models.DecimalField(max_digits=24, decimal_places=6)
+    claimed_reductions = models.DecimalField(
+        max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES
+    )
     calculation_trace = models.JSONField(default=dict, blank=True)
     verifier = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="verification_engagements"
@@ -165,7 +174,7 @@ class MonitoringReport(TimeStampedModel):
     verification_opinion = models.CharField(max_length=16, choices=Opinion, blank=True)
     verification_report = models.TextField(blank=True)
     verified_reductions = models.DecimalField(
-        max_digits=24, decimal_places=6, null=True, blank=True
+        max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES, null=True, blank=True
     )
     verified_on = models.DateField(null=True, blank=True)
     review_due_on = models.DateField(null=True, blank=True)

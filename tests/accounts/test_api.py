@@ -43,7 +43,7 @@ def test_token_is_issued_for_valid_credentials_only(users, clients):
     )
 
     assert good.status_code == 200
-    assert len(good.json()["token"]) == 40
+    assert len(good.json()["token"]) == 64
     assert bad.status_code == 400
     assert "non_field_errors" in bad.json()
 

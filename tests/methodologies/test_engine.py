@@ -181,8 +181,8 @@ def test_carbon_to_carbon_dioxide_is_the_ratio_44_over_12_in_the_equation():
 def test_fixed_parameter_takes_its_methodology_value():
     model = ModelSpec(
         parameters=(
-            ParameterSpec("CH4", "t", "monitored"),
-            ParameterSpec("GWP_CH4", "", "fixed", default=D(28)),
+            ParameterSpec("CH4", "tCH4", "monitored"),
+            ParameterSpec("GWP_CH4", "tCO2e/tCH4", "fixed", default=D(28)),
         ),
         equations=(EquationSpec("E", "CH4 * GWP_CH4", "tCO2e"),),
         result="E",
@@ -191,14 +191,14 @@ def test_fixed_parameter_takes_its_methodology_value():
     calculation = calculate(model, {"CH4": "2.5"})
 
     assert calculation.result == Value(D("70"), "tCO2e")
-    assert calculation.values["GWP_CH4"] == Value(D("28"), "")
+    assert calculation.values["GWP_CH4"] == Value(D("28"), "tCO2e/tCH4")
 
 
 def test_grid_factor_and_gwp_come_from_reference_data_and_are_traced():
     model = ModelSpec(
         parameters=(
             ParameterSpec("EG", "MWh", "monitored"),
-            ParameterSpec("CH4", "t", "monitored"),
+            ParameterSpec("CH4", "tCH4", "monitored"),
         ),
         equations=(
             EquationSpec("BE", 'EG * factor("cn-national-average", "CN", 2023)', "tCO2"),
@@ -214,7 +214,7 @@ def test_grid_factor_and_gwp_come_from_reference_data_and_are_traced():
     assert calculation.result == Value(D("556.3"), "tCO2e")
     assert calculation.references == {
         'factor("cn-national-average", "CN", 2023)': Value(D("0.5703"), "tCO2/MWh"),
-        'gwp("AR5", "CH4")': Value(D("28"), ""),
+        'gwp("AR5", "CH4")': Value(D("28"), "tCO2e/tCH4"),
     }
 
 

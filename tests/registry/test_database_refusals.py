@@ -170,6 +170,12 @@ CONSTRAINT_CASES = {
     "movement_range_matches_quantity": lambda r: copy_row(
         Movement, r["movement"], quantity="quantity + 1"
     ),
+    "idempotency_answer_whole": lambda r: (
+        "INSERT INTO ledger_idempotencyrecord (created_at, organization_id, user_id, key, "
+        "endpoint, request_hash, response_status, response_body) "
+        "SELECT now(), organization_id, id, 'k-1', 'transfers', 'h', 201, NULL "
+        f"FROM accounts_user WHERE organization_id = {r['organization']} LIMIT 1"
+    ),
 }
 
 

@@ -4,10 +4,17 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from core.audit import verify_chain
-from core.errors import AccessDenied, Conflict
+from core.errors import AccessDenied, Conflict, InvalidInput
 from core.models import AuditEntry
-from registry.ledger.models import CreditBlock, HoldingAccount, Movement, Retirement
-from registry.ledger.services import idempotency, movements
+from registry.ledger.models import (
+    CreditBlock,
+    HoldingAccount,
+    IdempotencyRecord,
+    Issuance,
+    Movement,
+    Retirement,
+)
+from registry.ledger.services import idempotency, issuance, movements
 from registry.ledger.services.issuance import default_account
 from tests.conftest import client_for, make_organization, make_user
 
@@ -35,7 +42,7 @@ def holdings(lifecycle, parties):
 
 
 def post(user, url: str, body: dict, key: str | None = None):
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
     return client_for(user).post(url, body, format="json", **headers)
 
 
@@ -281,7 +288,9 @@ def test_retirement_replays_return_the_same_certificate(holdings):
     assert Retirement.objects.count() == 1
 
 
-def test_keys_belong_to_their_user(holdings, parties):
+def test_keys_belong_to_the_holder_organisation(holdings, parties):
+    """Two users of one company retrying one order make one transfer; another company's key
+    of the same name is its own."""
     body = {
         "block": holdings["block"].pk,
         "quantity": 1,
@@ -289,11 +298,52 @@ def test_keys_belong_to_their_user(holdings, parties):
     }
     colleague = make_user(holdings["company"].organization, username="colleague")
 
-    post(holdings["company"], "/api/v1/transfers/", body, key="shared-key")
-    second = post(colleague, "/api/v1/transfers/", body, key="shared-key")
+    first = post(holdings["company"], "/api/v1/transfers/", body, key="shared-key")
+    retried = post(colleague, "/api/v1/transfers/", body, key="shared-key")
+    other_body = post(colleague, "/api/v1/transfers/", {**body, "quantity": 2}, key="shared-key")
+    moved = CreditBlock.objects.get(pk=first.json()["block"])
+    buyer_body = {"block": moved.pk, "quantity": 1, "to_account": holdings["account"].pk}
+    buyer = post(holdings["buyer"], "/api/v1/transfers/", buyer_body, key="shared-key")
 
-    assert second.status_code == 201
+    assert (first.status_code, retried.status_code) == (201, 201)
+    assert retried.json() == first.json()
+    assert other_body.status_code == 409
+    assert other_body.json() == {"detail": idempotency.KEY_REUSED}
+    assert buyer.status_code == 201
+    assert buyer.json()["id"] != first.json()["id"]
     assert Movement.objects.filter(kind="transfer").count() == 2
+    assert IdempotencyRecord.objects.filter(key="shared-key").count() == 2
+
+
+def test_an_empty_idempotency_key_is_a_400_and_stores_nothing(holdings):
+    body = {
+        "block": holdings["block"].pk,
+        "quantity": 1,
+        "to_account": holdings["buyer_account"].pk,
+    }
+
+    empty = post(holdings["company"], "/api/v1/transfers/", body, key="")
+    blank = post(holdings["company"], "/api/v1/transfers/", body, key="   ")
+
+    assert (empty.status_code, blank.status_code) == (400, 400)
+    assert empty.json() == blank.json() == {"Idempotency-Key": [idempotency.KEY_EMPTY]}
+    assert not Movement.objects.filter(kind="transfer").exists()
+    assert not IdempotencyRecord.objects.exists()
+
+
+def test_a_refused_call_stores_no_key_and_may_be_retried(holdings, parties):
+    block = holdings["block"]
+    body = {"block": block.pk, "quantity": 5, "to_account": holdings["buyer_account"].pk}
+    movements.freeze_block(actor=parties["regulator"], block=block)
+
+    refused = post(holdings["company"], "/api/v1/transfers/", body, key="order-44")
+    movements.unfreeze_block(actor=parties["regulator"], block=block)
+    retried = post(holdings["company"], "/api/v1/transfers/", body, key="order-44")
+
+    assert refused.status_code == 409
+    assert retried.status_code == 201
+    [record] = IdempotencyRecord.objects.filter(key="order-44")
+    assert (record.response_status, record.response_body) == (201, retried.json())
 
 
 # --- Queries and certificates -------------------------------------------------------------------
@@ -362,3 +412,106 @@ def test_postgresql_refuses_an_overlapping_block_written_around_the_services(hol
             quantity=11,
             account=holdings["buyer_account"],
         )
+
+
+# --- Refusals decided by the services (never a 500) ---------------------------------------------
+
+
+@pytest.mark.parametrize("quantity", [0, -5])
+def test_a_quantity_below_one_is_a_400_on_quantity(quantity, holdings, parties):
+    block = holdings["block"]
+    calls = {
+        "transfer": lambda: movements.transfer_credits(
+            actor=holdings["company"],
+            block=block,
+            quantity=quantity,
+            to_account=holdings["buyer_account"],
+        ),
+        "retirement": lambda: movements.retire_credits(
+            actor=holdings["company"],
+            block=block,
+            quantity=quantity,
+            beneficiary="X",
+            purpose="public_good",
+        ),
+        "cancellation": lambda: movements.cancel_credits(
+            actor=parties["operator"], block=block, quantity=quantity
+        ),
+    }
+
+    for call in calls.values():
+        with pytest.raises(InvalidInput) as refused:
+            call()
+        assert refused.value.errors == {"quantity": [movements.QUANTITY_NOT_POSITIVE]}
+
+    block.refresh_from_db()
+    assert (block.quantity, block.status) == (holdings["blocks"][0].quantity, "active")
+    assert not Movement.objects.exclude(kind="issuance").exists()
+
+
+def test_freezing_a_block_that_changed_hands_since_it_was_read_is_a_409(holdings, parties):
+    read = CreditBlock.objects.get(pk=holdings["block"].pk)
+    movements.transfer_credits(
+        actor=holdings["company"],
+        block=holdings["block"],
+        quantity=read.quantity,
+        to_account=holdings["buyer_account"],
+    )
+
+    with pytest.raises(Conflict) as freeze:
+        movements.freeze_block(actor=parties["regulator"], block=read)
+    with pytest.raises(Conflict) as unfreeze:
+        movements.unfreeze_block(actor=parties["regulator"], block=read)
+
+    assert (
+        freeze.value.message
+        == unfreeze.value.message
+        == movements.BLOCK_MOVED.format(serial=read.serial)
+    )
+    moved = CreditBlock.objects.get(pk=read.pk)
+    assert (moved.account, moved.status) == (holdings["buyer_account"], "active")
+    assert not Movement.objects.filter(kind__in=["freeze", "unfreeze"]).exists()
+
+
+def test_a_second_default_account_is_a_409_naming_the_default(holdings, parties):
+    organization = holdings["company"].organization
+
+    response = post(
+        parties["operator"],
+        "/api/v1/accounts/",
+        {"organization": organization.pk, "name": "Second main", "is_default": True},
+    )
+    second = post(
+        parties["operator"], "/api/v1/accounts/", {"organization": organization.pk, "name": "Ops"}
+    )
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": movements.DEFAULT_EXISTS.format(
+            organization=organization.name, account=holdings["account"].name
+        )
+    }
+    assert second.status_code == 201
+    assert second.json()["is_default"] is False
+    assert (
+        HoldingAccount.objects.get(organization=organization, is_default=True)
+        == (holdings["account"])
+    )
+
+
+def test_issuing_into_a_frozen_default_account_is_a_409_naming_it(lifecycle, parties):
+    report = lifecycle.report("issuance_review")
+    account = default_account(parties["proponent"].organization)
+    movements.set_account_frozen(actor=parties["regulator"], account=account, frozen=True)
+
+    response = post(parties["operator"], f"/api/v1/monitoring-reports/{report.pk}/issue/", {})
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": issuance.INTO_FROZEN_ACCOUNT.format(account=account.name)}
+    report.refresh_from_db()
+    assert report.status == "issuance_review"
+    assert not Issuance.objects.filter(report=report).exists()
+
+    movements.set_account_frozen(actor=parties["regulator"], account=account, frozen=False)
+    again = post(parties["operator"], f"/api/v1/monitoring-reports/{report.pk}/issue/", {})
+    assert again.status_code == 201

@@ -83,6 +83,13 @@ def test_crediting_bounds_are_inclusive(parties, offshore_wind):
 def test_a_project_keeps_its_version_when_a_new_one_is_published(lifecycle, offshore_wind):
     project = lifecycle.project("registered")
     data = methodology_services.methodology_snapshot(offshore_wind)
+    # V02 credits twice as much for the same electricity: a report computed by it would show.
+    equations = [
+        {**equation, "expression": f"2 * ({equation['expression']})"}
+        if equation["symbol"] == "ER"
+        else equation
+        for equation in data["equations"]
+    ]
     v2 = methodology_services.create_methodology(
         actor=None,
         code="CCER-01-002",
@@ -94,10 +101,14 @@ def test_a_project_keeps_its_version_when_a_new_one_is_published(lifecycle, offs
                 "symbol", "name", "unit", "kind", "series", "default", "minimum", "maximum"
             )
         ),
-        equations=data["equations"],
+        equations=equations,
         result="ER",
     )
-    methodology_services.publish_methodology(actor=None, methodology=v2)
+    v2 = methodology_services.publish_methodology(actor=None, methodology=v2)
+    by_v2 = methodology_services.calculate_methodology(
+        methodology=v2, parameters={**MONITORED, "EF_grid_OM": "0.7921", "EF_grid_BM": "0.3870"}
+    )
+    assert by_v2.result.value == Decimal("1374741.75")  # 2 x 687,370.875
 
     report = lifecycle.report(project=project)
 
@@ -292,7 +303,10 @@ def test_a_billion_credits_are_one_block(lifecycle, parties, dates):
             verified_reductions=Decimal("1000000000.9"),
         )
 
-    created = issuance.issue_credits(actor=parties["operator"], report=report)
+    # Far above the design's 687,370.875 tCO2e a year: issued on the operator's override.
+    created = issuance.issue_credits(
+        actor=parties["operator"], report=report, override=True, reason="Metered, checked."
+    )
 
     [block] = created.blocks.all()
     assert (created.quantity, block.quantity) == (1_000_000_000, 1_000_000_000)

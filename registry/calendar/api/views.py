@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import parsed
+from core.errors import InvalidInput
 from core.permissions import IsOperator
 from registry.calendar.api.serializers import (
     CalendarYearInputSerializer,
@@ -18,7 +19,7 @@ from registry.calendar.api.serializers import (
 )
 from registry.calendar.selectors import calendar_years
 from registry.calendar.services import enter_calendar_year
-from registry.calendar.working_days import add_working_days
+from registry.calendar.working_days import BeyondCalendar, add_working_days
 
 
 class CalendarYearViewSet(
@@ -56,7 +57,10 @@ class CalendarYearViewSet(
         computes its publicity and review deadlines."""
         query = parsed(WorkingDaysQuerySerializer, request, request.query_params)
         start, days = query["start"], query["days"]
-        deadline = add_working_days(start, days)
+        try:
+            deadline = add_working_days(start, days)
+        except BeyondCalendar as error:
+            raise InvalidInput({"start": error.message}) from error
         body = {
             "start": start,
             "days": days,

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Organization
+from core.serializers import NoteInputSerializer
 from registry.ledger import selectors
 from registry.ledger.models import (
     CreditBlock,
@@ -73,6 +74,14 @@ class VisibleBlockField(serializers.PrimaryKeyRelatedField):
         return selectors.blocks_visible_to(self.context["request"].user).select_related(None)
 
 
+class IssueInputSerializer(NoteInputSerializer):
+    """`POST /api/v1/monitoring-reports/{id}/issue/`: a claim above its project's estimate
+    (`above_estimate` on the report) is issued only with `override` and its `reason`."""
+
+    override = serializers.BooleanField(required=False, default=False)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
 class TransferInputSerializer(serializers.Serializer):
     block = VisibleBlockField()
     quantity = serializers.IntegerField(min_value=1)
@@ -94,7 +103,10 @@ class CancellationInputSerializer(serializers.Serializer):
 
 
 class MovementSerializer(serializers.ModelSerializer):
-    serial = serializers.CharField(source="block.serial")
+    """One movement: `serial` is the range it moved (its own first..last), not the block's
+    range now."""
+
+    serial = serializers.CharField(read_only=True)
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -102,6 +114,16 @@ class MovementSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "block", "serial", "first", "last", "quantity", "from_account",
                   "to_account", "actor", "occurred_at", "note"]  # fmt: skip
         read_only_fields = fields
+
+
+class BlockHistorySerializer(MovementSerializer):
+    """A movement in a block's history (`selectors.block_history`): `block` is null where the
+    block it moved is another holder's, which the caller may not reach."""
+
+    block = serializers.SerializerMethodField()
+
+    def get_block(self, movement: Movement) -> int | None:
+        return movement.block_id if movement.block_visible else None
 
 
 class RetirementSerializer(serializers.ModelSerializer):

@@ -15,13 +15,15 @@ from core.api import parsed
 from core.permissions import CanReadEverything
 from core.serializers import NoteInputSerializer
 from registry.ledger import selectors
-from registry.ledger.api.filters import CreditBlockFilter
+from registry.ledger.api.filters import CreditBlockFilter, IssuanceFilter
 from registry.ledger.api.serializers import (
     AccountInputSerializer,
+    BlockHistorySerializer,
     BlockSerializer,
     CancellationInputSerializer,
     HoldingAccountDetailSerializer,
     IssuanceSerializer,
+    IssueInputSerializer,
     MovementSerializer,
     NoReconciliationSerializer,
     ReconciliationRunSerializer,
@@ -169,11 +171,11 @@ class CreditBlockViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_queryset(self):
         return selectors.blocks_visible_to(self.request.user)
 
-    @extend_schema(responses=MovementSerializer(many=True))
+    @extend_schema(responses=BlockHistorySerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def history(self, request: Request, pk: str) -> Response:
-        movements = selectors.block_history(self.get_object())
-        return Response(MovementSerializer(movements, many=True).data)
+        movements = selectors.block_history(self.get_object(), request.user)
+        return Response(BlockHistorySerializer(movements, many=True).data)
 
     @extend_schema(request=CancellationInputSerializer, responses={201: MovementSerializer})
     @action(detail=True, methods=["post"])
@@ -208,11 +210,11 @@ class IssueView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=NoteInputSerializer, responses={201: IssuanceSerializer})
+    @extend_schema(request=IssueInputSerializer, responses={201: IssuanceSerializer})
     def post(self, request: Request, pk: int) -> Response:
         report = get_object_or_404(reports_visible_to(request.user), pk=pk)
         created = issuance.issue_credits(
-            actor=request.user, report=report, **parsed(NoteInputSerializer, request)
+            actor=request.user, report=report, **parsed(IssueInputSerializer, request)
         )
         return Response(IssuanceSerializer(created).data, status=status.HTTP_201_CREATED)
 
@@ -222,7 +224,7 @@ class IssuanceViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = IssuanceSerializer
     permission_classes = [AllowAny]
-    filterset_fields = ["project"]
+    filterset_class = IssuanceFilter
 
     def get_queryset(self):
         return selectors.issuances()

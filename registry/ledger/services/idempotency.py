@@ -1,10 +1,13 @@
 """Exactly-once answers for mutating ledger calls that carry an `Idempotency-Key`.
 
-The key is stored with the answer in the same transaction as the movement it answers for
-(dj-stripe's pattern): a replay with the same request gets the stored answer and moves nothing;
-two requests racing with one key both run, but the loser's insert of the key fails on the
-unique constraint, its work is rolled back, and it answers with what the winner stored.
-Only successful answers are stored: a refused request may be retried with the same key.
+Keys belong to the holder organisation: two of its users retrying one order make one movement.
+The key is reserved before the call runs (dj-stripe's `Event.process`, Stripe's design): a
+pending record is inserted in the call's transaction, in a statement of its own before the call
+takes any lock, and filled in with the answer once the call has run. A replay after the commit
+reads the stored answer and moves nothing; a replay racing the first request waits on the unique
+index until the first commits and then reads its answer. Only successful answers are stored: a
+refused call rolls its reservation back with everything else, so a replay that waited runs the
+call itself, and a refused request may be retried with the same key.
 """
 
 import hashlib
@@ -13,16 +16,21 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from accounts.models import User
 from core import rows
 from core.audit import appended_at_end
 from core.errors import Conflict, InvalidInput
 from registry.ledger.models import IdempotencyRecord
+from registry.ledger.services.movements import violates
 
 KEY_REUSED = "This Idempotency-Key was used for a different request."
 KEY_TOO_LONG = "An Idempotency-Key has at most 255 characters."
+KEY_EMPTY = "An Idempotency-Key may not be empty: send a unique key, or no header at all."
+# The unique index a racing replay waits on.
+ONE_RECORD_PER_KEY = "idempotency_key_per_organization"
 
 Answer = tuple[int, dict[str, Any]]
 
@@ -34,45 +42,63 @@ def request_hash(endpoint: str, body: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _stored(user: User, key: str, fingerprint: str) -> Answer | None:
-    record = IdempotencyRecord.objects.filter(user=user, key=key).first()
-    if record is None:
-        return None
+def _records(user: User, key: str) -> QuerySet[IdempotencyRecord]:
+    return IdempotencyRecord.objects.filter(organization_id=user.organization_id, key=key)
+
+
+def _answer(record: IdempotencyRecord, fingerprint: str) -> Answer:
+    """The stored answer, for the request it answered only."""
     if record.request_hash != fingerprint:
         raise Conflict(KEY_REUSED)
     return record.response_status, record.response_body
 
 
+def _reserve(record: IdempotencyRecord) -> bool:
+    """Insert the pending record; False if the key is taken. A request with the same key that
+    has not committed yet holds its index entry: the insert waits for it to commit (the key is
+    taken) or to roll back (the key is ours)."""
+    try:
+        # A savepoint: the refused insert must leave the transaction usable to read the answer.
+        with transaction.atomic():
+            rows.insert(record)
+    except IntegrityError as error:
+        if not violates(error, ONE_RECORD_PER_KEY):
+            raise
+        return False
+    return True
+
+
 def run_once(
     *, user: User, key: str | None, endpoint: str, body: Any, operation: Callable[[], Answer]
 ) -> Answer:
-    """The answer of `operation`, run at most once per (user, key)."""
+    """The answer of `operation`, run at most once per (organisation, key)."""
     if key is None:
         return operation()
+    if not key.strip():
+        raise InvalidInput({"Idempotency-Key": KEY_EMPTY})
     if len(key) > 255:
         raise InvalidInput({"Idempotency-Key": KEY_TOO_LONG})
     fingerprint = request_hash(endpoint, body)
-    answer = _stored(user, key, fingerprint)
-    if answer is not None:
-        return answer
-    try:
-        # The operation's audit entries go last, after the record: the chain head is then locked
-        # only from their append to the commit, as for a call without a key.
-        with appended_at_end():
-            status, data = operation()
-            record = IdempotencyRecord(
-                user=user,
-                key=key,
-                endpoint=endpoint,
-                request_hash=fingerprint,
-                response_status=status,
-                response_body=json.loads(json.dumps(data, cls=DjangoJSONEncoder)),
-            )
-            rows.insert(record)
-    except IntegrityError:
-        # A concurrent request with this key committed first: its answer stands, ours is undone.
-        answer = _stored(user, key, fingerprint)
-        if answer is None:
-            raise
-        return answer
+    stored = _records(user, key).first()
+    if stored is not None:
+        return _answer(stored, fingerprint)
+    record = IdempotencyRecord(
+        organization_id=user.organization_id,
+        user=user,
+        key=key,
+        endpoint=endpoint,
+        request_hash=fingerprint,
+    )
+    # One transaction, in this order: the reservation (before the operation's locks, so a
+    # racing replay waits holding none), the operation, the answer filled in, and last the
+    # operation's audit entries, so that the chain head is locked only from their append to the
+    # commit, as for a call without a key.
+    with appended_at_end():
+        if not _reserve(record):
+            # The request that held the key has committed (with its answer): that answer stands.
+            return _answer(_records(user, key).get(), fingerprint)
+        status, data = operation()
+        record.response_status = status
+        record.response_body = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+        rows.update(record, "response_status", "response_body")
     return status, data

@@ -3,18 +3,38 @@
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from accounts.models import Organization, User
 from core.audit import record_event
-from core.errors import AccessDenied, InvalidTransition
+from core.errors import AccessDenied, Conflict, InvalidInput, InvalidTransition
+from methodologies.services import require_approved
 from registry.ledger import rules
+from registry.ledger.locks import lock_accounts_shared
 from registry.ledger.models import CreditBlock, HoldingAccount, Issuance, Movement, SerialCounter
+from registry.ledger.services.movements import ONE_DEFAULT_ACCOUNT, violates
 from registry.projects.locks import lock_project, lock_report
 from registry.projects.models import MonitoringReport
 from registry.projects.services.lifecycle import check_allowed, move
+from registry.projects.services.reports import above_estimate, estimate_bound
 
 NOTHING_TO_ISSUE = "The verified amount {verified} tCO2e rounds down to no whole credit."
+INTO_FROZEN_ACCOUNT = "Account {account} is frozen: nothing is issued into it until it is unfrozen."
+ABOVE_ESTIMATE = (
+    "The verified {verified} tCO2e is more than {factor} times the project's estimate for the "
+    "period ({bound} tCO2e): issue it only with an override and its reason."
+)
+OVERRIDE_REASON_REQUIRED = "An override needs its reason."
+ABOVE_MAXIMUM = "One claim earns at most {limit} credits; this one would earn {quantity}."
+SERIALS_EXHAUSTED = (
+    "The ledger has {left} serial numbers left, fewer than the {quantity} credits to issue: "
+    "nothing was issued."
+)
+
+# The serial columns are PostgreSQL bigint (at most 2^63 - 1), and the exclusion constraint's
+# int8range(first, last, '[]') needs last + 1 to fit too: the last serial there can ever be.
+LAST_SERIAL = 2**63 - 2
 
 
 def issued_quantity(verified: Decimal) -> int:
@@ -54,34 +74,78 @@ def default_account(organization: Organization) -> HoldingAccount:
                 name=f"{organization.name} holding account",
                 is_default=True,
             )
-    except IntegrityError:
-        # Another issuance opened it first.
+    except IntegrityError as error:
+        if not violates(error, ONE_DEFAULT_ACCOUNT):
+            raise
+        # Another issuance (or an operator opening an account) opened it first; its
+        # transaction has committed, so the next statement sees it.
         return HoldingAccount.objects.get(organization=organization, is_default=True)
 
 
 def _allocate_serials(quantity: int) -> int:
     """Reserve `quantity` serial numbers; returns the first. The counter row is locked until
-    commit, after the project, report and account locks (see `registry.locks`)."""
+    commit, after the project, report and account locks (see `registry.locks`).
+
+    Refuses (409) an issuance the serial space cannot hold, before any serial column overflows;
+    with CLAIM_MAX_REDUCTIONS bounding each issuance, that is over 9*10^7 issuances away."""
     counter, _ = SerialCounter.objects.select_for_update().get_or_create(pk=1)
+    left = LAST_SERIAL - counter.last_serial
+    if quantity > left:
+        raise Conflict(SERIALS_EXHAUSTED.format(left=f"{left:,}", quantity=f"{quantity:,}"))
     first = counter.last_serial + 1
     SerialCounter.objects.filter(pk=1).update(last_serial=counter.last_serial + quantity)
     return first
 
 
 @transaction.atomic
-def issue_credits(*, actor: User, report: MonitoringReport, note: str = "") -> Issuance:
+def issue_credits(
+    *,
+    actor: User,
+    report: MonitoringReport,
+    note: str = "",
+    override: bool = False,
+    reason: str = "",
+) -> Issuance:
     """Issue floor(verified) credits into the proponent's holding account, one block per
     vintage, in one transaction. Two operators issuing at once: the second waits on the
-    report lock, then finds it issued and gets a 409."""
+    report lock, then finds it issued and gets a 409.
+
+    Only under an approved methodology version (409). A claim above its project's estimate
+    (`reports.above_estimate`) is issued only with `override` and its `reason`, which the audit
+    entry records; no claim earns more than CLAIM_MAX_REDUCTIONS credits, override or not."""
     if not rules.can_operate_ledger(actor):
         raise AccessDenied()
+    if override and not reason.strip():
+        raise InvalidInput({"reason": OVERRIDE_REASON_REQUIRED})
     project = lock_project(report.project_id)
     report = lock_report(report.pk)
     check_allowed(report, "issue")
+    require_approved(project.methodology)
     quantity = issued_quantity(report.verified_reductions)
     if quantity == 0:
         raise InvalidTransition(NOTHING_TO_ISSUE.format(verified=report.verified_reductions))
+    if quantity > settings.CLAIM_MAX_REDUCTIONS:
+        raise Conflict(
+            ABOVE_MAXIMUM.format(
+                limit=f"{settings.CLAIM_MAX_REDUCTIONS:,}", quantity=f"{quantity:,}"
+            )
+        )
+    overridden = above_estimate(report, project)
+    if overridden and not override:
+        bound = estimate_bound(project, report.period_start, report.period_end)
+        raise Conflict(
+            ABOVE_ESTIMATE.format(
+                verified=format(report.verified_reductions.normalize(), "f"),
+                factor=settings.CLAIM_ABOVE_ESTIMATE_FACTOR,
+                bound=format(bound, ".6f").rstrip("0").rstrip("."),
+            )
+        )
     account = default_account(project.proponent)
+    # Shared, as a movement into it takes it: a freeze of the account waits for the issuance to
+    # commit, or the issuance for the freeze, and then sees it.
+    account = lock_accounts_shared([account.pk])[account.pk]
+    if account.frozen:
+        raise Conflict(INTO_FROZEN_ACCOUNT.format(account=account.name))
     first = _allocate_serials(quantity)
     issuance = Issuance.objects.create(
         report=report,
@@ -131,6 +195,7 @@ def issue_credits(*, actor: User, report: MonitoringReport, note: str = "") -> I
             "quantity": quantity,
             "account": account.pk,
             "blocks": [{"vintage": b.vintage, "first": b.first, "last": b.last} for b in blocks],
+            **({"override": {"reason": reason.strip()}} if overridden else {}),
         },
     )
     return issuance

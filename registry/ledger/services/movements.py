@@ -29,6 +29,10 @@ SYSTEM_TARGET = (
 )
 SAME_ACCOUNT = "The credits are in that account already."
 BLOCK_MOVED = "Block {serial} changed while this request was processed; read it again."
+QUANTITY_NOT_POSITIVE = "A quantity is a whole number of credits, at least 1."
+DEFAULT_EXISTS = "{organization} has a default account already: {account}."
+# The partial unique index that keeps one default account per organisation.
+ONE_DEFAULT_ACCOUNT = "account_one_default_per_organization"
 CANCELLABLE = (CreditBlock.Status.ACTIVE, CreditBlock.Status.FROZEN)
 
 
@@ -44,6 +48,19 @@ def system_account(kind: str) -> HoldingAccount:
     except IntegrityError:
         # Another movement opened it first.
         return HoldingAccount.objects.get(organization=None, kind=kind)
+
+
+def violates(error: IntegrityError, constraint: str) -> bool:
+    """The database refused a write on this named constraint, not on another one."""
+    diagnostics = getattr(error.__cause__, "diag", None)
+    return getattr(diagnostics, "constraint_name", None) == constraint
+
+
+def _check_quantity(quantity: int) -> None:
+    """Refuse a quantity that moves nothing (or less), before any lock: the block's CHECK
+    constraint would refuse it too, but as a 500."""
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+        raise InvalidInput({"quantity": QUANTITY_NOT_POSITIVE})
 
 
 def _locked(block: CreditBlock, *other_accounts: HoldingAccount) -> tuple[CreditBlock, dict]:
@@ -141,6 +158,7 @@ def transfer_credits(
     *, actor: User, block: CreditBlock, quantity: int, to_account: HoldingAccount, note: str = ""
 ) -> Movement:
     """Move `quantity` credits of an active block to another holding account."""
+    _check_quantity(quantity)
     if to_account.kind != HoldingAccount.Kind.HOLDING:
         raise InvalidInput({"to_account": SYSTEM_TARGET})
     block, accounts = _locked(block, to_account)
@@ -171,6 +189,7 @@ def retire_credits(
 ) -> Retirement:
     """Retire `quantity` credits for a beneficiary and purpose (CCER 2023, art. 28): they move
     to the retirement account, never to move again, and a public certificate names them."""
+    _check_quantity(quantity)
     retirement_account = system_account(HoldingAccount.Kind.RETIREMENT)
     block, accounts = _locked(block, retirement_account)
     _check_movable(actor, block, accounts[block.account_id], quantity)
@@ -206,6 +225,8 @@ def cancel_credits(
     the cancellation account and never move again."""
     if not rules.can_operate_ledger(actor):
         raise AccessDenied()
+    if quantity is not None:
+        _check_quantity(quantity)
     cancellation_account = system_account(HoldingAccount.Kind.CANCELLATION)
     accounts = lock_accounts_shared([block.account_id, cancellation_account.pk])
     locked = lock_block(block.pk)
@@ -261,11 +282,15 @@ def _set_block_state(
         raise AccessDenied()
     accounts = lock_accounts_shared([block.account_id])
     locked = lock_block(block.pk)
+    # The account locked is the one the block was read in: if the block moved since, its
+    # current account is not locked, and locking it now would break the global order.
+    if locked.account_id != block.account_id:
+        raise Conflict(BLOCK_MOVED.format(serial=locked.serial))
     if locked.status != expected:
         message = NOT_ACTIVE if expected == CreditBlock.Status.ACTIVE else NOT_FROZEN
         raise Conflict(message.format(serial=locked.serial, status=locked.status))
     locked.status = new
-    locked.save(update_fields=["status"])
+    rows.update(locked, "status")
     account = accounts[locked.account_id]
     return _record(
         kind, actor=actor, block=locked, from_account=account, to_account=account, note=note
@@ -302,16 +327,26 @@ def open_account(
     *, actor: User, organization: Organization, name: str, is_default: bool = False
 ) -> HoldingAccount:
     """An operator opens a holding account for an organisation (the first becomes its
-    default, where issuances land)."""
+    default, where issuances land). Asking for a second default is a 409: the default is where
+    issuances land, and there is one."""
     if not rules.can_operate_ledger(actor):
         raise AccessDenied()
-    has_default = HoldingAccount.objects.filter(organization=organization, is_default=True)
-    account = HoldingAccount.objects.create(
-        organization=organization,
-        kind=HoldingAccount.Kind.HOLDING,
-        name=name,
-        is_default=is_default or not has_default.exists(),
-    )
+    default = HoldingAccount.objects.filter(organization=organization, is_default=True).first()
+    if is_default and default is not None:
+        raise Conflict(DEFAULT_EXISTS.format(organization=organization.name, account=default.name))
+    try:
+        account = _open_holding_account(organization, name, is_default=default is None)
+    except IntegrityError as error:
+        if not violates(error, ONE_DEFAULT_ACCOUNT):
+            raise
+        # Another account became the default since it was read: a first issuance's, or a
+        # concurrent call's. Its transaction has committed, so it is visible now.
+        if is_default:
+            default = HoldingAccount.objects.get(organization=organization, is_default=True)
+            raise Conflict(
+                DEFAULT_EXISTS.format(organization=organization.name, account=default.name)
+            ) from None
+        account = _open_holding_account(organization, name, is_default=False)
     record_event(
         actor=actor,
         action="ledger.account_open",
@@ -319,3 +354,17 @@ def open_account(
         after={"organization": organization.pk, "name": name, "is_default": account.is_default},
     )
     return account
+
+
+def _open_holding_account(
+    organization: Organization, name: str, *, is_default: bool
+) -> HoldingAccount:
+    """Insert the account in a savepoint of its own, so that a refusal by the database leaves
+    the caller's transaction usable."""
+    with transaction.atomic():
+        return HoldingAccount.objects.create(
+            organization=organization,
+            kind=HoldingAccount.Kind.HOLDING,
+            name=name,
+            is_default=is_default,
+        )

@@ -11,6 +11,8 @@ from core.sectors import Sector
 from methodologies.models import Methodology
 from registry.projects import selectors
 from registry.projects.models import (
+    AMOUNT_DECIMAL_PLACES,
+    AMOUNT_DIGITS,
     MonitoringReport,
     MonitoringReportTransition,
     Opinion,
@@ -18,8 +20,9 @@ from registry.projects.models import (
     ProjectComment,
     ProjectTransition,
 )
+from registry.projects.services import reports
 
-AMOUNT = {"max_digits": 24, "decimal_places": 6}
+AMOUNT = {"max_digits": AMOUNT_DIGITS, "decimal_places": AMOUNT_DECIMAL_PLACES}
 
 
 class ReviewDeadlineMixin(serializers.Serializer):
@@ -74,10 +77,25 @@ class CommentInputSerializer(serializers.Serializer):
 
 
 class CommentSerializer(serializers.ModelSerializer):
+    signed_in = serializers.SerializerMethodField(
+        help_text="The author was signed in: `author_name` is their username and "
+        "`author_organization` their organisation. Otherwise the name is the one an anonymous "
+        "author gave, unchecked."
+    )
+    author_organization = serializers.SerializerMethodField()
+
     class Meta:
         model = ProjectComment
-        fields = ["id", "author_name", "text", "created_at"]
+        fields = [
+            "id", "author_name", "signed_in", "author_organization", "text", "created_at",
+        ]  # fmt: skip
         read_only_fields = fields
+
+    def get_signed_in(self, obj: ProjectComment) -> bool:
+        return obj.author_id is not None
+
+    def get_author_organization(self, obj: ProjectComment) -> str | None:
+        return None if obj.author is None else obj.author.organization.name
 
 
 class ValidationInputSerializer(serializers.Serializer):
@@ -110,6 +128,11 @@ class MonitoringReportTransitionSerializer(TransitionSerializer):
 class MonitoringReportSerializer(ReviewDeadlineMixin, serializers.ModelSerializer):
     claimed_reductions = DecimalString(**AMOUNT)
     verified_reductions = DecimalString(allow_null=True, **AMOUNT)
+    above_estimate = serializers.SerializerMethodField(
+        help_text="The amount (verified, or claimed until verified) is above "
+        "CLAIM_ABOVE_ESTIMATE_FACTOR times the project's estimate for the period: its credits "
+        "are issued only on an operator's override with a reason."
+    )
 
     class Meta:
         model = MonitoringReport
@@ -118,9 +141,12 @@ class MonitoringReportSerializer(ReviewDeadlineMixin, serializers.ModelSerialize
             "claimed_reductions", "calculation_trace", "verifier", "status", "submitted_on",
             "publicity_ends_on", "publicity_end_provisional", "verification_opinion",
             "verification_report", "verified_reductions", "verified_on", "review_due_on",
-            "review_due_provisional", "review_overdue", "created_at",
+            "review_due_provisional", "review_overdue", "above_estimate", "created_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_above_estimate(self, obj: MonitoringReport) -> bool:
+        return reports.above_estimate(obj)
 
 
 @extend_schema_field(int)

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from core.api import parsed
 from core.permissions import IsProponent
 from core.serializers import NoteInputSerializer
+from core.throttles import AnonymousPerAddressThrottle
 from registry.projects import selectors
 from registry.projects.api.filters import MonitoringReportFilter, ProjectFilter
 from registry.projects.api.serializers import (
@@ -28,6 +29,11 @@ from registry.projects.api.serializers import (
 from registry.projects.services import projects, reports
 
 
+class AnonymousCommentThrottle(AnonymousPerAddressThrottle):
+    scope = "anonymous_comment"
+    rate_setting = "ANONYMOUS_COMMENT_THROTTLE"
+
+
 class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Projects, public from publicity on. Companies create them; each act is an action."""
 
@@ -43,6 +49,12 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if self.action == "create":
             return [IsAuthenticated(), IsProponent()]
         return [IsAuthenticated()]
+
+    def get_throttles(self):
+        # Anyone may comment without signing in: those comments are limited per address.
+        if self.action == "comment" and self.request.method == "POST":
+            return [AnonymousCommentThrottle()]
+        return super().get_throttles()
 
     def _answer(self, project) -> Response:
         return Response(ProjectSerializer(project).data)
@@ -67,7 +79,8 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def comment(self, request: Request, pk: str) -> Response:
         project = self.get_object()
         if request.method == "GET":
-            return Response(CommentSerializer(project.comments.all(), many=True).data)
+            comments = project.comments.select_related("author__organization")
+            return Response(CommentSerializer(comments, many=True).data)
         comment = projects.comment_on_project(
             actor=request.user, project=project, **parsed(CommentInputSerializer, request)
         )

@@ -2,6 +2,7 @@
 withdraw, and the time-driven close of the publicity period."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -9,20 +10,22 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import selectors as account_selectors
 from accounts.models import Organization, User
 from core.audit import record_event
 from core.errors import AccessDenied, InvalidInput, InvalidTransition
 from methodologies.calculation import calculation_trace
 from methodologies.models import Methodology
-from methodologies.services import calculate_methodology
+from methodologies.services import calculate_methodology, require_approved
 from registry.calendar.working_days import period_ended
 from registry.projects import rules
 from registry.projects.locks import lock_project
-from registry.projects.models import Project, ProjectComment
+from registry.projects.models import AMOUNT_DECIMAL_PLACES, AMOUNT_DIGITS, Project, ProjectComment
 from registry.projects.services.lifecycle import (
     check_allowed,
     close_publicity_if_over,
     end_publicity_if_over,
+    move,
     record_history,
     record_opinion,
     start_publicity,
@@ -39,7 +42,13 @@ CONSTRUCTION_TOO_EARLY = "Construction must have started after {cutoff} (CCER el
 CREDITING_TOO_SHORT = "The crediting period must last at least {years} years."
 CREDITING_TOO_LONG = "The crediting period may last at most {years} years."
 NO_REDUCTION = "These parameters give no reduction ({value} {unit})."
+AMOUNT_TOO_LARGE = (
+    "These parameters give {value} {unit}, more than the registry records (less than {limit})."
+)
 COMMENT_OUTSIDE_PUBLICITY = "Comments are taken only during the publicity period."
+AUTHOR_NAME_REGISTERED = (
+    "This name belongs to a registered user or organisation: sign in to comment under it."
+)
 NOT_ENGAGED = "Only the verifier engaged for this {kind} may do this."
 NOT_ACCREDITED = "{verifier} is not accredited for {sector} on {date}."
 
@@ -77,14 +86,34 @@ def _validate_design(
             cutoff=settings.CONSTRUCTION_STARTED_AFTER
         )
     shortest, longest = crediting_bounds(methodology)
-    # A period of N years ends the day before the N-th anniversary of its start.
-    last_day = crediting_period_end + timedelta(days=1)
-    if last_day < crediting_period_start + relativedelta(years=shortest):
+    # A period of N years ends the day before the N-th anniversary of its start. An
+    # anniversary past the last date there is (9999-12-31) is later than any end.
+    shortest_end = _day_before_anniversary(crediting_period_start, shortest)
+    longest_end = _day_before_anniversary(crediting_period_start, longest)
+    if shortest_end is None or crediting_period_end < shortest_end:
         errors["crediting_period_end"] = CREDITING_TOO_SHORT.format(years=shortest)
-    elif last_day > crediting_period_start + relativedelta(years=longest):
+    elif longest_end is not None and crediting_period_end > longest_end:
         errors["crediting_period_end"] = CREDITING_TOO_LONG.format(years=longest)
     if errors:
         raise InvalidInput(errors)
+
+
+def _day_before_anniversary(start: date, years: int) -> date | None:
+    """The last day of a period of `years` years from `start`; None beyond the calendar."""
+    try:
+        return start + relativedelta(years=years) - timedelta(days=1)
+    except (ValueError, OverflowError):  # a year past 9999
+        return None
+
+
+def check_storable(amount: Decimal, unit: str = "tCO2e") -> None:
+    """Refuse (400, on `parameters`) an amount of reductions the registry cannot record: its
+    columns hold AMOUNT_DIGITS digits, AMOUNT_DECIMAL_PLACES of them after the point."""
+    limit = Decimal(10) ** (AMOUNT_DIGITS - AMOUNT_DECIMAL_PLACES)
+    if abs(amount) >= limit:
+        raise InvalidInput(
+            {"parameters": AMOUNT_TOO_LARGE.format(value=amount, unit=unit, limit=f"{limit:,}")}
+        )
 
 
 def _estimate(methodology: Methodology, parameters: dict[str, Any]) -> tuple[Any, dict]:
@@ -95,6 +124,7 @@ def _estimate(methodology: Methodology, parameters: dict[str, Any]) -> tuple[Any
         raise InvalidInput(
             {"parameters": NO_REDUCTION.format(value=result.value, unit=result.unit)}
         )
+    check_storable(result.value, result.unit)
     return result.value, calculation_trace(calculation, methodology.result_symbol)
 
 
@@ -180,13 +210,21 @@ def close_project_publicity(*, project_id: int, actor: User | None = None) -> bo
 def comment_on_project(
     *, actor: Any, project: Project, text: str, author_name: str = ""
 ) -> ProjectComment:
-    """Anyone, signed in or not, may comment while the publicity period runs."""
+    """Anyone, signed in or not, may comment while the publicity period runs.
+
+    A signed-in author comments under their username; an anonymous one may give a name, but
+    not one that reads as a registered user's or organisation's (or "regulator"), so that no
+    anonymous comment passes for the regulator's. Whether the author was signed in is kept
+    (`ProjectComment.author`) and shown with the comment.
+    """
+    authenticated = getattr(actor, "is_authenticated", False)
+    if not authenticated and author_name and account_selectors.name_is_registered(author_name):
+        raise InvalidInput({"author_name": AUTHOR_NAME_REGISTERED})
     project = lock_project(project.pk)
     if project.status != Project.Status.PUBLICITY or period_ended(
         project.publicity_ends_on, timezone.localdate()
     ):
         raise InvalidTransition(COMMENT_OUTSIDE_PUBLICITY)
-    authenticated = getattr(actor, "is_authenticated", False)
     comment = ProjectComment.objects.create(
         project=project,
         author=actor if authenticated else None,
@@ -236,14 +274,15 @@ def validate_project(*, actor: User, project: Project, opinion: str, report: str
 
 @transaction.atomic
 def register_project(*, actor: User, project: Project, note: str = "") -> Project:
-    return transition(
-        project,
-        "register",
-        actor=actor,
-        permitted=rules.can_decide_registration(actor),
-        note=note,
-        registered_on=timezone.localdate(),
-    )
+    """The operator registers a project after review; only under a methodology version the
+    competent authority approved (409 otherwise)."""
+    if not rules.can_decide_registration(actor):
+        raise AccessDenied()
+    project = lock_project(project.pk)
+    check_allowed(project, "register")
+    require_approved(project.methodology)
+    move(project, "register", actor=actor, note=note, registered_on=timezone.localdate())
+    return project
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ from registry.projects.services.lifecycle import (
 from registry.projects.services.projects import (
     NO_REDUCTION,
     NOT_A_VERIFIER,
+    check_storable,
     require_engaged_verifier,
 )
 
@@ -49,6 +50,7 @@ IN_THE_FUTURE = "The monitoring period cannot end in the future."
 OVERLAP = "The monitoring period overlaps {reference} ({start} to {end})."
 EX_ANTE_FIXED = "Fixed at validation in the project design; it cannot be reported."
 ABOVE_CLAIM = "The verified amount cannot exceed the claimed {claimed} tCO2e."
+CLAIM_TOO_LARGE = "These parameters claim {claimed} tCO2e: one claim earns at most {limit} credits."
 
 RESULT_UNIT = "tCO2e"
 
@@ -75,7 +77,38 @@ def _claim(project: Project, parameters: dict[str, Any]) -> tuple[Decimal, dict[
         raise InvalidInput(
             {"parameters": NO_REDUCTION.format(value=result.value, unit=result.unit)}
         )
+    check_storable(claimed)
+    if claimed > settings.CLAIM_MAX_REDUCTIONS:
+        raise InvalidInput(
+            {
+                "parameters": CLAIM_TOO_LARGE.format(
+                    claimed=claimed, limit=f"{settings.CLAIM_MAX_REDUCTIONS:,}"
+                )
+            }
+        )
     return claimed, calculation_trace(calculation, project.methodology.result_symbol)
+
+
+def estimate_bound(project: Project, period_start: date, period_end: date) -> Decimal:
+    """The most a claim for this period may amount to without an operator's override: the
+    project's estimated annual reductions over the period's years (days / 365), times
+    CLAIM_ABOVE_ESTIMATE_FACTOR."""
+    days = (period_end - period_start).days + 1
+    return settings.CLAIM_ABOVE_ESTIMATE_FACTOR * project.estimated_annual_reductions * days / 365
+
+
+def claim_amount(report: MonitoringReport) -> Decimal:
+    """What the report stands to earn: the verified amount once verified, else the claim."""
+    if report.verified_reductions is not None:
+        return report.verified_reductions
+    return report.claimed_reductions
+
+
+def above_estimate(report: MonitoringReport, project: Project | None = None) -> bool:
+    """Whether the report's amount is above `estimate_bound`: flagged on the report, and
+    issued only on an operator's override. `project`: the report's, if the caller has it."""
+    project = project or report.project
+    return claim_amount(report) > estimate_bound(project, report.period_start, report.period_end)
 
 
 def _validate_period(project: Project, period_start: date, period_end: date, filed: date) -> None:

@@ -1,0 +1,77 @@
+"""The API's JSON parser: DRF's, refusing a body nested deeper than JSON_MAX_DEPTH.
+
+Python's JSON reader and everything after it (serializer fields, the audit log's canonical
+JSON) recurse once per level, so a body of a thousand nested brackets, which fits in a few
+kilobytes, would end in a RecursionError and a 500. No request of the API nests more than a few
+levels (`{"parameters": {"EG_export": [{"value": ..., "unit": ...}]}}` is four).
+"""
+
+import codecs
+import re
+from typing import Any
+
+from django.conf import settings
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser, get_encoding
+from rest_framework.settings import api_settings
+from rest_framework.utils import json
+
+JSON_TOO_DEEP = "Nested too deeply: at most {limit} levels of objects and lists are accepted."
+
+# A JSON string (escapes included) or one of the characters that open, close or key a level.
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}:]')
+
+
+def too_deep(text: str, limit: int) -> str | None:
+    """The field under which `text` nests more than `limit` objects and lists: the top-level
+    key, or DRF's non-field key when the top level itself is too deep; None within the limit.
+
+    It reads the text without recursion, token by token, before anything parses it.
+    """
+    if text.count("[") + text.count("{") <= limit:  # the common case, read at C speed
+        return None
+    depth = 0
+    key: str | None = None
+    last_string = ""
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        first = token[0]
+        if first == '"':
+            last_string = token
+        elif first in "[{":
+            depth += 1
+            if depth > limit:
+                return key if key is not None else api_settings.NON_FIELD_ERRORS_KEY
+        elif first in "]}":
+            depth -= 1
+        elif depth == 1:  # a colon in the top-level object: the string before it is a key
+            try:
+                key = json.loads(last_string)
+            except ValueError:
+                key = None
+    return None
+
+
+class DepthLimitedJSONParser(JSONParser):
+    """DRF's JSONParser, refusing a body nested deeper than `settings.JSON_MAX_DEPTH` with a
+    400 that names the top-level field it is under: `{"text": ["Nested too deeply: ..."]}`."""
+
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        encoding = get_encoding(parser_context or {})
+        try:
+            text = codecs.getreader(encoding)(stream).read()
+        except ValueError as error:
+            raise ParseError(f"JSON parse error - {error}") from error
+        limit = settings.JSON_MAX_DEPTH
+        field = too_deep(text, limit)
+        if field is not None:
+            raise ParseError({field: [JSON_TOO_DEEP.format(limit=limit)]})
+        parse_constant = json.strict_constant if self.strict else None
+        try:
+            return json.loads(text, parse_constant=parse_constant)
+        except ValueError as error:
+            raise ParseError(f"JSON parse error - {error}") from error
+        except RecursionError as error:  # not reached within the limit; never a 500 anyway
+            raise ParseError(
+                {api_settings.NON_FIELD_ERRORS_KEY: [JSON_TOO_DEEP.format(limit=limit)]}
+            ) from error
