@@ -42,7 +42,7 @@ browser:
 CLOCK_DATES := 2030-01-01 2031-06-01
 CLOCK_TESTS := tests/registry/test_lifecycle_api.py tests/registry/test_rules.py \
 	tests/registry/test_transition_matrix.py tests/registry/test_tasks.py \
-	tests/registry/test_working_days.py
+	tests/registry/test_working_days.py tests/certificates
 
 test: export DJANGO_SETTINGS_MODULE = config.settings.test
 test: lint browser

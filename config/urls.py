@@ -8,6 +8,7 @@ api_v1 = [
     path("", include("core.urls")),
     path("", include("accounts.urls")),
     path("", include("methodologies.urls")),
+    path("", include("certificates.api.urls")),
     path("", include("registry.calendar.api.urls")),
     path("", include("registry.projects.api.urls")),
     path("", include("registry.ledger.api.urls")),

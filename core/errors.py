@@ -31,6 +31,19 @@ class InvalidInput(DomainError):
         super().__init__("; ".join(f"{f}: {' '.join(m)}" for f, m in self.errors.items()))
 
 
+class InvalidRows(InvalidInput):
+    """Bad rows of a table sent in one request (an import): answered as a 400
+    `{"rows": [{"row": 3, "column": "province", "message": "..."}]}`, every bad cell named; rows
+    are numbered from 1, the first row after a CSV file's header."""
+
+    def __init__(self, problems: Sequence[Mapping[str, object]]) -> None:
+        self.errors = {"rows": [dict(problem) for problem in problems]}
+        first = problems[0] if problems else {}
+        DomainError.__init__(
+            self, f"{len(problems)} bad cells; row {first.get('row')}: {first.get('message')}"
+        )
+
+
 class AccessDenied(DomainError):
     """The actor may not do this (403)."""
 

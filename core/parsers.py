@@ -1,4 +1,4 @@
-"""The API's JSON parser: DRF's, refusing a body nested deeper than JSON_MAX_DEPTH.
+"""The API's parsers: JSON refusing a body nested deeper than JSON_MAX_DEPTH, and CSV for tables.
 
 Python's JSON reader and everything after it (serializer fields, the audit log's canonical
 JSON) recurse once per level, so a body of a thousand nested brackets, which fits in a few
@@ -7,12 +7,14 @@ levels (`{"parameters": {"EG_export": [{"value": ..., "unit": ...}]}}` is four).
 """
 
 import codecs
+import csv
+import io
 import re
 from typing import Any
 
 from django.conf import settings
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser, get_encoding
+from rest_framework.parsers import BaseParser, JSONParser, get_encoding
 from rest_framework.settings import api_settings
 from rest_framework.utils import json
 
@@ -75,3 +77,36 @@ class DepthLimitedJSONParser(JSONParser):
             raise ParseError(
                 {api_settings.NON_FIELD_ERRORS_KEY: [JSON_TOO_DEEP.format(limit=limit)]}
             ) from error
+
+
+CSV_NOT_UTF8 = "A CSV file is read as UTF-8 text."
+CSV_NO_HEADER = "A CSV file starts with a header naming its columns."
+
+
+class CSVParser(BaseParser):
+    """`text/csv`: a header naming the columns, then one row per line, parsed as
+    `{"rows": [{column: text}]}`, each cell as written (a UTF-8 byte-order mark dropped). Only
+    the views that take tables use it."""
+
+    media_type = "text/csv"
+
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        try:
+            text = stream.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ParseError(CSV_NOT_UTF8) from error
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        try:
+            if not reader.fieldnames:
+                raise ParseError(CSV_NO_HEADER)
+            rows = [
+                {
+                    (column or "").strip(): value
+                    for column, value in row.items()
+                    if column is not None
+                }
+                for row in reader
+            ]
+        except csv.Error as error:
+            raise ParseError(f"CSV parse error - {error}") from error
+        return {"rows": rows}

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "methodologies",
+    "certificates",
     "registry.calendar",
     "registry.projects",
     "registry.ledger",
@@ -219,6 +220,13 @@ CLAIM_ABOVE_ESTIMATE_FACTOR = Decimal(env("CLAIM_ABOVE_ESTIMATE_FACTOR", default
 # issuances); a claim above it is refused when it is filed.
 CLAIM_MAX_REDUCTIONS = env.int("CLAIM_MAX_REDUCTIONS", default=100_000_000_000)
 
+# Green electricity certificates (NEA 2024 rules for GEC issuance and trading): valid for this
+# many months counted from the month of generation, that month included; electricity generated
+# before GEC_LEGACY_BEFORE is valid until GEC_LEGACY_VALID_UNTIL.
+GEC_VALIDITY_MONTHS = env.int("GEC_VALIDITY_MONTHS", default=24)
+GEC_LEGACY_BEFORE = date.fromisoformat(env("GEC_LEGACY_BEFORE", default="2024-01-01"))
+GEC_LEGACY_VALID_UNTIL = date.fromisoformat(env("GEC_LEGACY_VALID_UNTIL", default="2025-12-31"))
+
 # The public front page's totals are an aggregate over every credit block: kept this many seconds
 # in the cache, so a busy front page does not rerun it per visit (0: computed on every visit).
 PUBLIC_TOTALS_CACHE_SECONDS = env.int("PUBLIC_TOTALS_CACHE_SECONDS", default=60)
@@ -242,6 +250,10 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-ledger": {
         "task": "ledger.reconcile",
         "schedule": env.float("RECONCILIATION_SECONDS", default=3600.0),
+    },
+    "expire-green-certificates": {
+        "task": "certificates.expire",
+        "schedule": env.float("GEC_EXPIRY_CHECK_SECONDS", default=3600.0),
     },
     "verify-audit-chain": {
         "task": "core.tasks.verify_audit_chain",

@@ -14,6 +14,9 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import CheckConstraint
 
 from accounts.models import Accreditation, Organization
+from certificates.models import CertificateBlock, CertificateClaim, CertificateRange
+from certificates.services.claims import claim_certificates
+from certificates.services.imports import import_certificates
 from core.models import AuditChainHead, AuditEntry
 from methodologies.models import EmissionFactor, Equation, GlobalWarmingPotential, Parameter
 from registry.ledger.models import (
@@ -26,6 +29,7 @@ from registry.ledger.models import (
 )
 from registry.ledger.services import movements
 from registry.projects.models import MonitoringReport, Project
+from tests.certificates.conftest import credit_code, row, this_month
 
 
 @pytest.fixture
@@ -40,7 +44,22 @@ def rows(lifecycle, parties, offshore_wind):
         beneficiary="A test beneficiary",
         purpose="public_good",
     )
+    holder = parties["proponent"].organization
+    holder.unified_social_credit_code = credit_code()
+    holder.save(update_fields=["unified_social_credit_code"])
+    import_certificates(actor=parties["operator"], rows=[row(holder, 1, 1000)])
+    claim = claim_certificates(
+        actor=parties["proponent"],
+        block=CertificateBlock.objects.get(),
+        quantity=100,
+        period_start=this_month(),
+        period_end=this_month(),
+    )
     return {
+        "certificate_range": CertificateRange.objects.get().pk,
+        "certificate_block": CertificateBlock.objects.get(state="active").pk,
+        "claimed_block": claim.block_id,
+        "certificate_claim": claim.pk,
         "organization": parties["proponent"].organization_id,
         "accreditation": Accreditation.objects.first().pk,
         "methodology": offshore_wind.pk,
@@ -170,6 +189,40 @@ CONSTRAINT_CASES = {
     "movement_range_matches_quantity": lambda r: copy_row(
         Movement, r["movement"], quantity="quantity + 1"
     ),
+    # Imported rows are append-only: bad copies, moved clear of the stored serials.
+    "certificate_range_matches_quantity": lambda r: copy_row(
+        CertificateRange, r["certificate_range"], **AWAY, quantity="quantity + 1"
+    ),
+    "certificate_range_generation_type_valid": lambda r: copy_row(
+        CertificateRange, r["certificate_range"], **AWAY, generation_type="'coal'"
+    ),
+    "certificate_range_province_valid": lambda r: copy_row(
+        CertificateRange, r["certificate_range"], **AWAY, province="'Taipei'"
+    ),
+    "certificate_range_month_first_day": lambda r: copy_row(
+        CertificateRange, r["certificate_range"], **AWAY, generation_month="generation_month + 1"
+    ),
+    "certificate_ranges_do_not_overlap": lambda r: copy_row(
+        CertificateRange, r["certificate_range"]
+    ),
+    "certificate_block_range_matches_quantity": lambda r: update_row(
+        CertificateBlock, r["certificate_block"], "quantity = quantity + 1"
+    ),
+    "certificate_block_state_valid": lambda r: update_row(
+        CertificateBlock, r["certificate_block"], "state = 'lost'"
+    ),
+    # The holder's block reaching into the claimed block above it.
+    "certificate_blocks_do_not_overlap": lambda r: update_row(
+        CertificateBlock,
+        r["certificate_block"],
+        "serial_last = serial_last + 1, quantity = quantity + 1",
+    ),
+    "certificate_claim_period_ordered": lambda r: copy_row(
+        CertificateClaim, r["certificate_claim"], period_end="period_start - 1"
+    ),
+    "certificate_claim_quantity_positive": lambda r: copy_row(
+        CertificateClaim, r["certificate_claim"], quantity="0"
+    ),
     "idempotency_answer_whole": lambda r: (
         "INSERT INTO ledger_idempotencyrecord (created_at, organization_id, user_id, key, "
         "endpoint, request_hash, response_status, response_body) "
@@ -177,6 +230,10 @@ CONSTRAINT_CASES = {
         f"FROM accounts_user WHERE organization_id = {r['organization']} LIMIT 1"
     ),
 }
+
+
+# Serials of a copied certificate row, clear of every stored one.
+AWAY = {"serial_first": "serial_first + 1000000", "serial_last": "serial_last + 1000000"}
 
 
 def _methodology():
@@ -263,6 +320,26 @@ TRIGGER_CASES = {
         lambda r: f"DELETE FROM ledger_retirement WHERE id = {r['retirement']}",
     ],
     "ledger_retirement_no_truncate": [lambda r: "TRUNCATE ledger_retirement"],
+    "certificates_certificaterange_append_only": [
+        lambda r: update_row(CertificateRange, r["certificate_range"], "generator_name = 'X'"),
+        lambda r: f"DELETE FROM certificates_certificaterange WHERE id = {r['certificate_range']}",
+    ],
+    # Blocks reference the rows: without CASCADE, PostgreSQL refuses before any trigger runs.
+    "certificates_certificaterange_no_truncate": [
+        lambda r: "TRUNCATE certificates_certificaterange CASCADE"
+    ],
+    "certificates_certificateclaim_append_only": [
+        lambda r: update_row(CertificateClaim, r["certificate_claim"], "consumer = 'Someone'"),
+        lambda r: f"DELETE FROM certificates_certificateclaim WHERE id = {r['certificate_claim']}",
+    ],
+    "certificates_certificateclaim_no_truncate": [
+        lambda r: "TRUNCATE certificates_certificateclaim"
+    ],
+    "certificates_claimed_block_fixed": [
+        lambda r: update_row(CertificateBlock, r["claimed_block"], "state = 'active'"),
+        lambda r: update_row(CertificateBlock, r["claimed_block"], "holder_id = holder_id"),
+        lambda r: f"DELETE FROM certificates_certificateblock WHERE id = {r['claimed_block']}",
+    ],
 }
 
 

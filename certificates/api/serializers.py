@@ -1,0 +1,97 @@
+"""Input and output shapes of the green certificate API. Serializers parse; services decide."""
+
+from datetime import date
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from certificates.models import CertificateBlock, CertificateClaim
+
+DATA_CENTRES_NOT_YET = (
+    "Data centres are registered with compute accounting, which this registry does not offer "
+    "yet; name the consumer instead."
+)
+
+
+@extend_schema_field({"type": "string", "example": "2024-03"})
+class MonthField(serializers.Field):
+    """A generation month, written YYYY-MM."""
+
+    def to_representation(self, value: date) -> str:
+        return f"{value:%Y-%m}"
+
+
+class CertificateBlockSerializer(serializers.ModelSerializer):
+    generation_month = MonthField(read_only=True)
+    holder_name = serializers.CharField(source="holder.name", read_only=True)
+
+    class Meta:
+        model = CertificateBlock
+        fields = ["id", "serial", "serial_first", "serial_last", "quantity", "generator_code",
+                  "generator_name", "generation_type", "province", "generation_month",
+                  "expires_on", "tradable", "holder", "holder_name", "state"]  # fmt: skip
+        read_only_fields = fields
+
+
+class ImportInputSerializer(serializers.Serializer):
+    """`{rows: [{column: value}]}`, the rows as the national GEC system exports them; a CSV body
+    arrives in this shape too (`core.parsers.CSVParser`). The service checks each cell."""
+
+    rows = serializers.ListField(child=serializers.DictField(), allow_empty=False)
+
+
+class ImportResultSerializer(serializers.Serializer):
+    batch = serializers.IntegerField(source="batch.pk")
+    imported = serializers.IntegerField(help_text="rows imported now")
+    skipped = serializers.IntegerField(help_text="rows imported before, unchanged")
+    blocks = serializers.IntegerField(help_text="blocks created")
+
+
+class RowProblemSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="1 for the first row after a CSV file's header")
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportRefusalSerializer(serializers.Serializer):
+    rows = RowProblemSerializer(many=True)
+
+
+class ClaimInputSerializer(serializers.Serializer):
+    block = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1)
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    consumer = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    data_centre = serializers.IntegerField(required=False, help_text="not offered yet")
+
+    def validate_data_centre(self, value: int) -> int:
+        raise serializers.ValidationError(DATA_CENTRES_NOT_YET)
+
+
+class CertificateClaimSerializer(serializers.ModelSerializer):
+    """A public claim record: which certificates, for whom, for which period."""
+
+    serial = serializers.CharField(source="block.serial", read_only=True)
+    serial_first = serializers.IntegerField(source="block.serial_first", read_only=True)
+    serial_last = serializers.IntegerField(source="block.serial_last", read_only=True)
+    generator_code = serializers.CharField(source="block.generator_code", read_only=True)
+    generation_type = serializers.CharField(source="block.generation_type", read_only=True)
+    province = serializers.CharField(source="block.province", read_only=True)
+    generation_month = MonthField(source="block.generation_month", read_only=True)
+    claimant_name = serializers.CharField(source="claimant.name", read_only=True)
+    data_centre = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CertificateClaim
+        fields = ["id", "block", "serial", "serial_first", "serial_last", "quantity",
+                  "generator_code", "generation_type", "province", "generation_month",
+                  "claimant", "claimant_name", "consumer", "data_centre", "period_start",
+                  "period_end", "created_at", "log_index"]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_data_centre(self, claim: CertificateClaim) -> int | None:
+        """Claims for a registered data centre come with compute accounting."""
+        return None

@@ -1,0 +1,14 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from certificates.api.views import CertificateBlockViewSet, ClaimViewSet, ImportView
+
+router = SimpleRouter()
+# Claims first: "claims" is no certificate id (ids are digits anyway).
+router.register("green-certificates/claims", ClaimViewSet, basename="certificate-claim")
+router.register("green-certificates", CertificateBlockViewSet, basename="green-certificate")
+
+urlpatterns = [
+    path("green-certificates/import/", ImportView.as_view(), name="green-certificate-import"),
+    *router.urls,
+]

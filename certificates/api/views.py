@@ -1,0 +1,87 @@
+"""The green certificate API: the caller's certificates, the operator's import, and claims
+(public records)."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from certificates import selectors
+from certificates.api.filters import CertificateBlockFilter
+from certificates.api.serializers import (
+    CertificateBlockSerializer,
+    CertificateClaimSerializer,
+    ClaimInputSerializer,
+    ImportInputSerializer,
+    ImportRefusalSerializer,
+    ImportResultSerializer,
+)
+from certificates.services.claims import claim_certificates
+from certificates.services.imports import import_certificates
+from core.api import parsed
+from core.parsers import CSVParser, DepthLimitedJSONParser
+from core.permissions import IsOperator
+
+
+class CertificateBlockViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Green certificate blocks held by the caller's organisation (all, for operators and
+    regulators)."""
+
+    serializer_class = CertificateBlockSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = CertificateBlockFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.blocks_visible_to(self.request.user)
+
+
+class ImportView(APIView):
+    """The operator imports rows of the national GEC system's export, as `text/csv` (a header,
+    then one row per line) or JSON `{rows: [...]}`: all rows or none. A bad row is a 400 naming
+    each bad cell: `{"rows": [{"row": 3, "column": "province", "message": "..."}]}`."""
+
+    permission_classes = [IsAuthenticated, IsOperator]
+    parser_classes = [DepthLimitedJSONParser, CSVParser]
+
+    @extend_schema(
+        request={"application/json": ImportInputSerializer, "text/csv": OpenApiTypes.STR},
+        responses={201: ImportResultSerializer, 400: ImportRefusalSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        result = import_certificates(
+            actor=request.user, rows=parsed(ImportInputSerializer, request)["rows"]
+        )
+        return Response(ImportResultSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+class ClaimViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Claims of green certificates: public records; the holder claims with `POST`."""
+
+    serializer_class = CertificateClaimSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.claims()
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [IsAuthenticated()]
+        return [AllowAny()]
+
+    @extend_schema(request=ClaimInputSerializer, responses={201: CertificateClaimSerializer})
+    def create(self, request: Request) -> Response:
+        data = parsed(ClaimInputSerializer, request)
+        data.pop("data_centre", None)
+        # Another holder's block is as unknown as a missing one.
+        block = get_object_or_404(
+            selectors.blocks_visible_to(request.user).select_related(None), pk=data.pop("block")
+        )
+        claim = claim_certificates(actor=request.user, block=block, **data)
+        return Response(CertificateClaimSerializer(claim).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,23 @@
+"""Read queries for green certificates, scoped to the caller."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from certificates import rules
+from certificates.models import CertificateBlock, CertificateClaim
+
+
+def blocks_visible_to(user: Any) -> QuerySet[CertificateBlock]:
+    """Holdings are private to the holder, operators and regulators."""
+    blocks = CertificateBlock.objects.select_related("holder")
+    if rules.can_read_all(user):
+        return blocks
+    if not getattr(user, "is_authenticated", False):
+        return blocks.none()
+    return blocks.filter(holder_id=user.organization_id)
+
+
+def claims() -> QuerySet[CertificateClaim]:
+    """Claim records are public."""
+    return CertificateClaim.objects.select_related("block", "claimant")

@@ -1,0 +1,1 @@
+"""The verbs of green certificates: import, claim, expire."""

@@ -1,0 +1,125 @@
+"""Claiming certificates: a holder declares them consumed for a period, once. The claimed part
+is split off the block (the holder keeps the lower serials) and never moves again."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from certificates import rules
+from certificates.locks import lock_block
+from certificates.models import CertificateBlock, CertificateClaim
+from certificates.validity import is_expired
+from core import rows
+from core.audit import record_event
+from core.errors import AccessDenied, Conflict, InvalidInput
+
+QUANTITY_NOT_POSITIVE = "A quantity is a whole number of certificates, at least 1."
+PERIOD_REVERSED = "The period ends before it starts."
+NOT_ENOUGH = "Block {serial} holds {held} certificates; {asked} cannot be claimed."
+ALREADY_CLAIMED = "Block {serial} is claimed already: a certificate is claimed once."
+NOT_ACTIVE = "Block {serial} is {state}: only active certificates are claimed."
+EXPIRED = "Block {serial} expired on {expires_on}: expired certificates are not claimed."
+
+
+def _check_input(quantity: int, period_start: date, period_end: date) -> None:
+    """Refuse what no block could satisfy, before any lock."""
+    errors = {}
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+        errors["quantity"] = QUANTITY_NOT_POSITIVE
+    if period_end < period_start:
+        errors["period_end"] = PERIOD_REVERSED
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _check_claimable(actor: User, block: CertificateBlock, quantity: int, today: date) -> None:
+    """Caller holds the block lock."""
+    if not rules.holds(actor, block):
+        raise AccessDenied()
+    if block.state == CertificateBlock.State.CLAIMED:
+        raise Conflict(ALREADY_CLAIMED.format(serial=block.serial))
+    if block.state != CertificateBlock.State.ACTIVE:
+        raise Conflict(NOT_ACTIVE.format(serial=block.serial, state=block.state))
+    # The date decides, whether or not the expiry task has run yet.
+    if is_expired(block.expires_on, today):
+        raise Conflict(EXPIRED.format(serial=block.serial, expires_on=block.expires_on))
+    if quantity > block.quantity:
+        raise Conflict(NOT_ENOUGH.format(serial=block.serial, held=block.quantity, asked=quantity))
+
+
+def _split_claimed(block: CertificateBlock, quantity: int) -> CertificateBlock:
+    """The upper `quantity` certificates of `block`, now a `claimed` block: the whole block if
+    all of it is claimed, else a new block, the holder keeping the lower serials. Caller holds
+    the block lock and has checked the quantity."""
+    if quantity == block.quantity:
+        block.state = CertificateBlock.State.CLAIMED
+        rows.update(block, "state")
+        return block
+    claimed_first = block.serial_last - quantity + 1
+    claimed = CertificateBlock(
+        source_id=block.source_id,
+        serial_first=claimed_first,
+        serial_last=block.serial_last,
+        quantity=quantity,
+        generator_code=block.generator_code,
+        generator_name=block.generator_name,
+        generation_type=block.generation_type,
+        province=block.province,
+        generation_month=block.generation_month,
+        holder_id=block.holder_id,
+        tradable=block.tradable,
+        state=CertificateBlock.State.CLAIMED,
+        expires_on=block.expires_on,
+    )
+    # Shrink first: the exclusion constraint would refuse an overlap.
+    block.serial_last, block.quantity = claimed_first - 1, block.quantity - quantity
+    rows.update(block, "serial_last", "quantity")
+    return rows.insert(claimed)
+
+
+@transaction.atomic
+def claim_certificates(
+    *,
+    actor: User,
+    block: CertificateBlock,
+    quantity: int,
+    period_start: date,
+    period_end: date,
+    consumer: str = "",
+) -> CertificateClaim:
+    """The holder claims `quantity` certificates of an active, unexpired block as consumed over
+    [period_start, period_end]: they become a claimed block of their own, named by a public
+    claim record, and never move again."""
+    _check_input(quantity, period_start, period_end)
+    # Locked for the read-decide-write: concurrent claims of one block queue here, and each
+    # sees what the ones before it left.
+    locked = lock_block(block.pk)
+    _check_claimable(actor, locked, quantity, timezone.localdate())
+    claimed = _split_claimed(locked, quantity)
+    claim = CertificateClaim.objects.create(
+        block=claimed,
+        claimant_id=claimed.holder_id,
+        quantity=quantity,
+        period_start=period_start,
+        period_end=period_end,
+        consumer=consumer,
+        claimed_by=actor,
+    )
+    record_event(
+        actor=actor,
+        action="certificates.claim",
+        target=claim,
+        after={
+            "block": claimed.pk,
+            "from_block": locked.pk,
+            "serial": claimed.serial,
+            "quantity": quantity,
+            "claimant": claim.claimant_id,
+            "period_start": period_start,
+            "period_end": period_end,
+            "consumer": consumer,
+        },
+    )
+    return claim

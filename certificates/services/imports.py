@@ -1,0 +1,302 @@
+"""Importing the rows the national GEC system exports: all rows or none, every bad cell named,
+a row imported before unchanged skipped, a row that contradicts a stored one refused."""
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Organization, User
+from certificates import rules
+from certificates.locks import lock_imports
+from certificates.models import (
+    CertificateBlock,
+    CertificateImport,
+    CertificateRange,
+    GenerationType,
+)
+from certificates.validity import expires_on, is_expired
+from core.audit import record_event
+from core.errors import AccessDenied, InvalidRows
+from core.provinces import Province
+
+COLUMNS = (
+    "serial_first",
+    "serial_last",
+    "generator_code",
+    "generator_name",
+    "generation_type",
+    "province",
+    "generation_month",
+    "holder",
+    "tradable",
+)
+# The data of a row besides its serials: what a re-import must repeat unchanged.
+DATA_COLUMNS = COLUMNS[2:]
+# Serial numbers are PostgreSQL bigints.
+MAX_SERIAL = 2**63 - 1
+
+NO_ROWS = "Send at least one row."
+REQUIRED = "This column is required."
+NOT_A_SERIAL = "A serial number is a whole number from 1 to 9223372036854775807."
+SERIALS_REVERSED = "serial_last is below serial_first."
+TOO_LONG = "At most {limit} characters."
+UNKNOWN_TYPE = "Not a generation type; one of: {choices}."
+UNKNOWN_PROVINCE = "Not a province of mainland China (e.g. Jiangsu or 江苏)."
+NOT_A_MONTH = "A month is written YYYY-MM, e.g. 2024-03."
+UNKNOWN_HOLDER = "No organisation has this unified social credit code."
+NOT_A_FLAG = "Write true or false."
+OVERLAPS_ROW = "Serials {first}-{last} overlap row {other} of this import."
+OVERLAPS_STORED = "Serials {first}-{last} overlap the imported range {other_first}-{other_last}."
+CONTRADICTS = "Serials {first}-{last} were imported with {column} {stored!r}, not {sent!r}."
+
+TRUE = {"true", "1", "yes", "y", "是"}
+FALSE = {"false", "0", "no", "n", "否"}
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+LIMITS = {"generator_code": 64, "generator_name": 200}
+
+
+def _provinces() -> dict[str, str]:
+    """Each province by its value and by its Chinese name (`Jiangsu`, `江苏`)."""
+    names = {}
+    for province in Province:
+        names[province.value] = province.value
+        names[province.label.split()[-1]] = province.value
+    return names
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch: CertificateImport
+    imported: int
+    skipped: int
+    blocks: int
+
+
+class _Row:
+    """One parsed row: `values` by column, `problems` as (column, message)."""
+
+    def __init__(self, number: int, raw: Mapping[str, Any], holders: dict[str, Organization]):
+        self.number = number
+        self.problems: list[tuple[str, str]] = []
+        self.values: dict[str, Any] = {}
+        provinces = _provinces()
+        for column in COLUMNS:
+            value = raw.get(column)
+            text = "" if value is None else str(value).strip()
+            if text == "":
+                self.problems.append((column, REQUIRED))
+                continue
+            parse = getattr(self, f"_parse_{column}", None)
+            try:
+                self.values[column] = parse(text) if parse else self._parse_text(column, text)
+            except ValueError as error:
+                self.problems.append((column, str(error)))
+        if "province" in self.values:
+            province = provinces.get(self.values["province"])
+            if province is None:
+                self.problems.append(("province", UNKNOWN_PROVINCE))
+            self.values["province"] = province
+        if "holder" in self.values:
+            self.values["holder"] = holders.get(self.values["holder"])
+            if self.values["holder"] is None:
+                self.problems.append(("holder", UNKNOWN_HOLDER))
+        first, last = self.values.get("serial_first"), self.values.get("serial_last")
+        if first is not None and last is not None and last < first:
+            self.problems.append(("serial_last", SERIALS_REVERSED))
+
+    @staticmethod
+    def _parse_serial(text: str) -> int:
+        if not text.isdigit() or not 1 <= int(text) <= MAX_SERIAL:
+            raise ValueError(NOT_A_SERIAL)
+        return int(text)
+
+    _parse_serial_first = _parse_serial
+    _parse_serial_last = _parse_serial
+
+    @staticmethod
+    def _parse_text(column: str, text: str) -> str:
+        limit = LIMITS.get(column)
+        if limit is not None and len(text) > limit:
+            raise ValueError(TOO_LONG.format(limit=limit))
+        return text
+
+    @staticmethod
+    def _parse_generation_type(text: str) -> str:
+        if text not in GenerationType.values:
+            raise ValueError(UNKNOWN_TYPE.format(choices=", ".join(GenerationType.values)))
+        return text
+
+    @staticmethod
+    def _parse_province(text: str) -> str:
+        return text
+
+    @staticmethod
+    def _parse_generation_month(text: str) -> date:
+        match = MONTH.match(text)
+        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
+            raise ValueError(NOT_A_MONTH)
+        return date(int(match.group(1)), int(match.group(2)), 1)
+
+    @staticmethod
+    def _parse_holder(text: str) -> str:
+        return text.upper()
+
+    @staticmethod
+    def _parse_tradable(text: str) -> bool:
+        if text.lower() in TRUE:
+            return True
+        if text.lower() in FALSE:
+            return False
+        raise ValueError(NOT_A_FLAG)
+
+    @property
+    def serials(self) -> tuple[int, int]:
+        return self.values["serial_first"], self.values["serial_last"]
+
+    def contradiction(self, stored: CertificateRange) -> tuple[str, Any, Any] | None:
+        """The first column in which this row differs from the stored row of the same range."""
+        for column in DATA_COLUMNS:
+            sent = self.values[column]
+            kept = getattr(stored, column)
+            if column == "holder":
+                sent, kept = (
+                    sent.unified_social_credit_code,
+                    stored.holder.unified_social_credit_code,
+                )
+            if sent != kept:
+                if isinstance(sent, date):
+                    sent, kept = f"{sent:%Y-%m}", f"{kept:%Y-%m}"
+                return column, kept, sent
+        return None
+
+
+def _stored_overlapping(first: int, last: int) -> list[CertificateRange]:
+    return list(
+        CertificateRange.objects.filter(Q(serial_first__lte=last) & Q(serial_last__gte=first))
+        .select_related("holder")
+        .order_by("serial_first")
+    )
+
+
+def _compare(parsed: list[_Row]) -> tuple[list[_Row], int, list[dict[str, Any]]]:
+    """The rows to insert, the number skipped, and the problems: rows overlapping each other or
+    stored rows, or repeating a stored range with other data. Caller holds the import lock."""
+    problems: list[dict[str, Any]] = []
+    new: list[_Row] = []
+    skipped = 0
+    reach: _Row | None = None  # of the rows before, the one whose range reaches furthest
+    for row in sorted(parsed, key=lambda row: (row.serials, row.number)):
+        first, last = row.serials
+        if reach is not None and reach.serials[1] >= first:
+            problems.append(_problem(row, "serial_first", OVERLAPS_ROW.format(
+                first=first, last=last, other=reach.number)))  # fmt: skip
+            if last > reach.serials[1]:
+                reach = row
+            continue
+        if reach is None or last > reach.serials[1]:
+            reach = row
+        stored = _stored_overlapping(first, last)
+        if not stored:
+            new.append(row)
+            continue
+        same = stored[0]
+        if len(stored) == 1 and (same.serial_first, same.serial_last) == (first, last):
+            difference = row.contradiction(same)
+            if difference is None:
+                skipped += 1
+                continue
+            column, kept, sent = difference
+            problems.append(_problem(row, column, CONTRADICTS.format(
+                first=first, last=last, column=column, stored=kept, sent=sent)))  # fmt: skip
+            continue
+        problems.append(_problem(row, "serial_first", OVERLAPS_STORED.format(
+            first=first, last=last, other_first=same.serial_first,
+            other_last=same.serial_last)))  # fmt: skip
+    return new, skipped, problems
+
+
+def _problem(row: _Row, column: str, message: str) -> dict[str, Any]:
+    return {"row": row.number, "column": column, "message": message}
+
+
+@transaction.atomic
+def import_certificates(*, actor: User, rows: Sequence[Mapping[str, Any]]) -> ImportResult:
+    """Import rows of the national GEC system's export (columns `COLUMNS`), all or none: each
+    new row becomes a stored range and one active block held by the organisation whose unified
+    social credit code it names, valid until `certificates.validity.expires_on` (a row already
+    past it is imported `expired`). A row imported before, unchanged, is skipped. Any bad row
+    refuses the whole import, every bad cell named (`InvalidRows`)."""
+    if not rules.can_import(actor):
+        raise AccessDenied()
+    if not rows:
+        raise InvalidRows([{"row": 0, "column": "rows", "message": NO_ROWS}])
+    codes = {str(row.get("holder") or "").strip().upper() for row in rows}
+    holders = {
+        organization.unified_social_credit_code: organization
+        for organization in Organization.objects.filter(unified_social_credit_code__in=codes)
+    }
+    parsed = [_Row(number, row, holders) for number, row in enumerate(rows, start=1)]
+    problems = [
+        {"row": row.number, "column": column, "message": message}
+        for row in parsed
+        for column, message in row.problems
+    ]
+    if problems:
+        raise InvalidRows(problems)
+    # One import at a time: the comparison with stored rows holds until the insert commits.
+    lock_imports()
+    new, skipped, problems = _compare(parsed)
+    if problems:
+        raise InvalidRows(sorted(problems, key=lambda problem: problem["row"]))
+    batch = CertificateImport.objects.create(
+        imported_by=actor, rows=len(rows), imported=len(new), skipped=skipped
+    )
+    today = timezone.localdate()
+    ranges = CertificateRange.objects.bulk_create(
+        [
+            CertificateRange(
+                batch=batch,
+                serial_first=row.values["serial_first"],
+                serial_last=row.values["serial_last"],
+                quantity=row.values["serial_last"] - row.values["serial_first"] + 1,
+                expires_on=expires_on(row.values["generation_month"]),
+                **{column: row.values[column] for column in DATA_COLUMNS},
+            )
+            for row in sorted(new, key=lambda row: row.number)
+        ]
+    )
+    CertificateBlock.objects.bulk_create(
+        [
+            CertificateBlock(
+                source=source,
+                serial_first=source.serial_first,
+                serial_last=source.serial_last,
+                quantity=source.quantity,
+                state=CertificateBlock.State.EXPIRED
+                if is_expired(source.expires_on, today)
+                else CertificateBlock.State.ACTIVE,
+                expires_on=source.expires_on,
+                **{column: getattr(source, column) for column in DATA_COLUMNS},
+            )
+            for source in ranges
+        ]
+    )
+    record_event(
+        actor=actor,
+        action="certificates.import",
+        target=batch,
+        after={
+            "rows": len(rows),
+            "imported": len(new),
+            "skipped": skipped,
+            "blocks": len(ranges),
+            "certificates": sum(source.quantity for source in ranges),
+        },
+    )
+    return ImportResult(batch=batch, imported=len(new), skipped=skipped, blocks=len(ranges))

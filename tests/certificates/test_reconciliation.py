@@ -1,0 +1,64 @@
+"""The blocks of each imported row partition its range; the check names what breaks that."""
+
+import pytest
+
+from certificates.models import CertificateBlock
+from certificates.reconciliation import (
+    GAP,
+    NO_BLOCKS,
+    OUTSIDE,
+    OVERLAP,
+    SUM,
+    range_problems,
+    reconcile,
+)
+from certificates.services.claims import claim_certificates
+from tests.certificates.conftest import this_month
+
+
+def test_claims_keep_the_partition(users, block):
+    for quantity in (1, 10, 100, 889):
+        current = CertificateBlock.objects.filter(state="active").get()
+        claim_certificates(
+            actor=users["proponent"],
+            block=current,
+            quantity=quantity,
+            period_start=this_month(),
+            period_end=this_month(),
+        )
+
+    result = reconcile()
+
+    assert result.ok and result.ranges_checked == 1 and result.blocks_checked == 4
+    assert not CertificateBlock.objects.filter(state="active").exists()
+
+
+def test_a_gap_made_around_the_services_is_found(users, block):
+    # Shrinking a block leaves serials no block holds.
+    CertificateBlock.objects.filter(pk=block.pk).update(serial_last=1990, quantity=990)
+
+    result = reconcile()
+
+    assert not result.ok
+    assert result.problems == [
+        {"range": block.source_id, "problem": GAP, "first": 1991, "last": 2000},
+        {"range": block.source_id, "problem": SUM, "imported": 1000, "in_blocks": 990},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("blocks", "problems"),
+    [
+        ([(1, 10, 10)], []),
+        ([(1, 4, 4), (5, 10, 6)], []),
+        ([(1, 4, 4), (6, 10, 5)], [{"problem": GAP, "first": 5, "last": 5},
+                                    {"problem": SUM, "imported": 10, "in_blocks": 9}]),
+        ([(1, 5, 5), (5, 10, 6)], [{"problem": OVERLAP, "first": 5, "last": 5},
+                                    {"problem": SUM, "imported": 10, "in_blocks": 11}]),
+        ([(1, 11, 11)], [{"problem": OUTSIDE, "first": 1, "last": 11},
+                         {"problem": SUM, "imported": 10, "in_blocks": 11}]),
+        ([], [{"problem": NO_BLOCKS, "first": 1, "last": 10}]),
+    ],
+)  # fmt: skip
+def test_range_problems(blocks, problems):
+    assert list(range_problems(1, 10, 10, blocks)) == problems
