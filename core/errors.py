@@ -40,7 +40,9 @@ class InvalidRows(InvalidInput):
         self.errors = {"rows": [dict(problem) for problem in problems]}
         first = problems[0] if problems else {}
         DomainError.__init__(
-            self, f"{len(problems)} bad cells; row {first.get('row')}: {first.get('message')}"
+            self,
+            f"{len(problems)} problems in the rows; the first: row {first.get('row')}, "
+            f"{first.get('column')}: {first.get('message')}",
         )
 
 

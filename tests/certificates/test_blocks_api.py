@@ -72,6 +72,10 @@ def test_a_verifier_sees_none_and_the_public_nothing(clients, imported):
     assert clients["anonymous"].get(URL).status_code == 401
 
 
+def test_another_company_sees_only_its_own_blocks(holders, imported):
+    assert firsts(client_for(holders["other_user"]).get(URL)) == [201]
+
+
 def test_another_companys_block_is_a_404(clients, holders, imported):
     other_block = CertificateBlock.objects.get(serial_first=201)
 

@@ -13,7 +13,7 @@ from certificates.services.imports import import_certificates
 from core.errors import AccessDenied, InvalidRows
 from core.models import AuditEntry
 from tests.certificates.conftest import credit_code, row, this_month
-from tests.conftest import shanghai_midnight
+from tests.conftest import client_for, shanghai_midnight
 
 URL = "/api/v1/green-certificates/import/"
 
@@ -311,3 +311,11 @@ def test_only_the_operator_may_import(clients, holders, role, expected):
 
     assert response.status_code == expected
     assert not CertificateRange.objects.exists()
+
+
+def test_another_company_may_not_import_either(holders):
+    response = client_for(holders["other_user"]).post(
+        URL, {"rows": [row(holders["other"], 1, 100)]}, format="json"
+    )
+
+    assert response.status_code == 403
