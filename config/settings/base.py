@@ -188,7 +188,7 @@ SPECTACULAR_SETTINGS = {
         "MethodologyKindEnum": "methodologies.models.Methodology.Kind",
         "ParameterKindEnum": "methodologies.models.Parameter.Kind",
         "OpinionEnum": "registry.projects.models.Opinion",
-        "ReconciliationProblemEnum": "registry.ledger.reconciliation.PROBLEM_KINDS",
+        "ReconciliationProblemEnum": "core.partitions.PROBLEM_KINDS",
         "MovementKindEnum": "registry.ledger.models.Movement.Kind",
         "AccountKindEnum": "registry.ledger.models.HoldingAccount.Kind",
     },

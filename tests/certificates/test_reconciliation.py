@@ -9,10 +9,10 @@ from certificates.reconciliation import (
     OUTSIDE,
     OVERLAP,
     SUM,
-    range_problems,
     reconcile,
 )
 from certificates.services.claims import claim_certificates
+from core.partitions import range_problems
 from tests.certificates.conftest import this_month
 
 
@@ -61,4 +61,4 @@ def test_a_gap_made_around_the_services_is_found(users, block):
     ],
 )  # fmt: skip
 def test_range_problems(blocks, problems):
-    assert list(range_problems(1, 10, 10, blocks)) == problems
+    assert list(range_problems(1, 10, 10, blocks, whole="imported")) == problems

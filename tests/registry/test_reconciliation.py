@@ -3,6 +3,7 @@ from datetime import datetime
 import pytest
 from django.db import connection
 
+from core import partitions
 from registry.ledger import reconciliation
 from registry.ledger.models import CreditBlock, Issuance, ReconciliationRun
 from registry.ledger.reconciliation import check_issuance, reconcile, record_reconciliation
@@ -120,7 +121,7 @@ def test_blocks_split_by_retirements_still_reconcile(issued, parties, monkeypatc
         purpose="event_neutrality",
     )
     # A tiny fetch size makes issuance groups straddle cursor fetches.
-    monkeypatch.setattr(reconciliation, "CHUNK_SIZE", 1)
+    monkeypatch.setattr(partitions, "CHUNK_SIZE", 1)
 
     result = reconcile()
 
@@ -182,7 +183,7 @@ def test_blocks_moved_to_another_issuance_are_outside_there_and_missing_here(iss
 
 
 def test_problems_kept_are_capped_but_all_are_counted(issued, monkeypatch):
-    monkeypatch.setattr(reconciliation, "MAX_PROBLEMS", 3)
+    monkeypatch.setattr(partitions, "MAX_PROBLEMS", 3)
     corrupt("UPDATE ledger_creditblock SET last = last - 1, quantity = quantity - 1", [])
 
     result = reconcile()
