@@ -1,20 +1,23 @@
-"""API plumbing shared by every app: the exception handler, the input parser, decimal strings
-and the CSV renderer."""
+"""API plumbing shared by every app: the exception handler, the input parser, idempotent
+answers, decimal strings and the CSV renderer."""
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, status
 from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core import idempotency
 from core.errors import DomainError, InvalidInput
 from core.parsers import JSON_TOO_DEEP
 
@@ -94,3 +97,27 @@ def _inert(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         return "'" + value
     return value
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="A replay with the same key and body returns the first answer and changes "
+    "nothing; the same key with another body is a 409.",
+)
+
+
+def answer_once(
+    request: Request, endpoint: str, operation: Callable[[], idempotency.Answer]
+) -> Response:
+    """The response of `operation`, run at most once per `Idempotency-Key` of the caller's
+    organisation (`core.idempotency.run_once`)."""
+    answer_status, data = idempotency.run_once(
+        user=request.user,
+        key=request.headers.get("Idempotency-Key"),
+        endpoint=endpoint,
+        body=request.data,
+        operation=operation,
+    )
+    return Response(data, status=answer_status)

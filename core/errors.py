@@ -5,6 +5,8 @@ Messages are constants so that tests and integrators can rely on their exact wor
 
 from collections.abc import Mapping, Sequence
 
+from django.db import IntegrityError
+
 
 class DomainError(Exception):
     """Base of every error a service raises on purpose."""
@@ -71,3 +73,9 @@ class InvalidTransition(Conflict):
     """A lifecycle transition that the object's current state does not allow (409)."""
 
     default_message = "This action is not allowed in the current state."
+
+
+def violates(error: IntegrityError, constraint: str) -> bool:
+    """The database refused a write on this named constraint, not on another one."""
+    diagnostics = getattr(error.__cause__, "diag", None)
+    return getattr(diagnostics, "constraint_name", None) == constraint

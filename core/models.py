@@ -100,3 +100,44 @@ class AuditCheck(TimeStampedModel):
     def __str__(self) -> str:
         state = "intact" if self.ok else f"broken at #{self.first_broken}"
         return f"audit check {self.created_at:%Y-%m-%d %H:%M}: {state}"
+
+
+class IdempotencyRecord(TimeStampedModel):
+    """The first answer to a mutating call with an `Idempotency-Key` (a ledger movement, a
+    certificate claim), per organisation of the caller: a replay with the same body gets it
+    again, and changes nothing. The key is reserved first, as a pending record without an
+    answer, in the transaction that runs the call and fills the answer in, so a committed
+    record always has one (dj-stripe style: unique key, reserved before the work)."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who sent the request that was answered.",
+    )
+    key = models.CharField(max_length=255)
+    endpoint = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty while the call that reserved the key runs."
+    )
+    response_body = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "key"], name="idempotency_key_per_organization"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(response_status__isnull=True, response_body__isnull=True)
+                | models.Q(response_status__isnull=False, response_body__isnull=False),
+                name="idempotency_answer_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} {self.key}"

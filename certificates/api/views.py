@@ -22,7 +22,7 @@ from certificates.api.serializers import (
 )
 from certificates.services.claims import claim_certificates
 from certificates.services.imports import import_certificates
-from core.api import parsed
+from core.api import IDEMPOTENCY_KEY, answer_once, parsed
 from core.parsers import CSVParser, DepthLimitedJSONParser
 from core.permissions import IsOperator
 
@@ -75,13 +75,21 @@ class ClaimViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.
             return [IsAuthenticated()]
         return [AllowAny()]
 
-    @extend_schema(request=ClaimInputSerializer, responses={201: CertificateClaimSerializer})
+    @extend_schema(
+        request=ClaimInputSerializer,
+        responses={201: CertificateClaimSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+    )
     def create(self, request: Request) -> Response:
-        data = parsed(ClaimInputSerializer, request)
-        data.pop("data_centre", None)
-        # Another holder's block is as unknown as a missing one.
-        block = get_object_or_404(
-            selectors.blocks_visible_to(request.user).select_related(None), pk=data.pop("block")
-        )
-        claim = claim_certificates(actor=request.user, block=block, **data)
-        return Response(CertificateClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
+        def claim():
+            data = parsed(ClaimInputSerializer, request)
+            data.pop("data_centre", None)
+            # Another holder's block is as unknown as a missing one.
+            block = get_object_or_404(
+                selectors.blocks_visible_to(request.user).select_related(None),
+                pk=data.pop("block"),
+            )
+            record = claim_certificates(actor=request.user, block=block, **data)
+            return status.HTTP_201_CREATED, CertificateClaimSerializer(record).data
+
+        return answer_once(request, "green-certificates/claims", claim)

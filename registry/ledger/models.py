@@ -241,45 +241,6 @@ class Retirement(TimeStampedModel):
         return f"retirement certificate {self.pk}"
 
 
-class IdempotencyRecord(TimeStampedModel):
-    """The first answer to a mutating ledger call with an `Idempotency-Key`, per holder
-    organisation: a replay with the same body gets it again, and moves nothing. The key is
-    reserved first, as a pending record without an answer, in the transaction that runs the
-    call and fills the answer in, so a committed record always has one (dj-stripe style: unique
-    key, reserved before the work)."""
-
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="Who sent the request that was answered.",
-    )
-    key = models.CharField(max_length=255)
-    endpoint = models.CharField(max_length=100)
-    request_hash = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Empty while the call that reserved the key runs."
-    )
-    response_body = models.JSONField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "key"], name="idempotency_key_per_organization"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(response_status__isnull=True, response_body__isnull=True)
-                | models.Q(response_status__isnull=False, response_body__isnull=False),
-                name="idempotency_answer_whole",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.endpoint} {self.key}"
-
-
 class ReconciliationRun(TimeStampedModel):
     """The outcome of checking that every issuance's blocks partition its serial range."""
 

@@ -12,6 +12,7 @@ from certificates.reconciliation import reconcile
 from certificates.services import claims
 from certificates.services.claims import claim_certificates
 from certificates.services.imports import import_certificates
+from core import idempotency
 from core.errors import AccessDenied, Conflict, InvalidInput
 from core.models import AuditEntry
 from tests.certificates.conftest import row
@@ -290,3 +291,37 @@ def test_a_claimed_block_is_refused_by_the_database_too(users, block):
             "UPDATE certificates_certificateblock SET state = 'active' WHERE id = %s",
             [record.block_id],
         )
+
+
+def test_a_replayed_claim_with_its_idempotency_key_claims_once(clients, block):
+    headers = {"HTTP_IDEMPOTENCY_KEY": "claim-2025-q1"}
+    first = clients["proponent"].post(URL, body(block), format="json", **headers)
+    replay = clients["proponent"].post(URL, body(block), format="json", **headers)
+
+    assert first.status_code == replay.status_code == 201
+    assert replay.json() == first.json()
+    assert CertificateClaim.objects.count() == 1
+    block.refresh_from_db()
+    assert block.quantity == 900
+
+
+def test_an_idempotency_key_reused_for_another_claim_is_a_409(clients, block):
+    headers = {"HTTP_IDEMPOTENCY_KEY": "claim-2025-q1"}
+    clients["proponent"].post(URL, body(block), format="json", **headers)
+    other = clients["proponent"].post(URL, {**body(block), "quantity": 5}, format="json", **headers)
+
+    assert other.status_code == 409
+    assert other.json() == {"detail": idempotency.KEY_REUSED}
+    assert CertificateClaim.objects.count() == 1
+
+
+def test_a_refused_claim_keeps_its_idempotency_key_free(clients, block):
+    headers = {"HTTP_IDEMPOTENCY_KEY": "claim-big"}
+    refused = clients["proponent"].post(
+        URL, {**body(block), "quantity": 5000}, format="json", **headers
+    )
+    retried = clients["proponent"].post(URL, body(block), format="json", **headers)
+
+    assert refused.status_code == 409
+    assert retried.status_code == 201
+    assert CertificateClaim.objects.count() == 1

@@ -10,19 +10,20 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
+from core import idempotency
 from core.audit import verify_chain
 from core.errors import Conflict, InvalidTransition
+from core.models import IdempotencyRecord
 from registry.ledger.api.serializers import RetirementSerializer
 from registry.ledger.models import (
     CreditBlock,
     HoldingAccount,
-    IdempotencyRecord,
     Issuance,
     Movement,
     Retirement,
 )
 from registry.ledger.reconciliation import reconcile
-from registry.ledger.services import idempotency, movements
+from registry.ledger.services import movements
 from registry.ledger.services.issuance import default_account, issue_credits
 from registry.projects.models import MonitoringReport
 from tests.conftest import client_for, make_organization, make_user

@@ -224,7 +224,7 @@ CONSTRAINT_CASES = {
         CertificateClaim, r["certificate_claim"], quantity="0"
     ),
     "idempotency_answer_whole": lambda r: (
-        "INSERT INTO ledger_idempotencyrecord (created_at, organization_id, user_id, key, "
+        "INSERT INTO core_idempotencyrecord (created_at, organization_id, user_id, key, "
         "endpoint, request_hash, response_status, response_body) "
         "SELECT now(), organization_id, id, 'k-1', 'transfers', 'h', 201, NULL "
         f"FROM accounts_user WHERE organization_id = {r['organization']} LIMIT 1"

@@ -3,18 +3,18 @@
 import pytest
 from django.db import IntegrityError, transaction
 
+from core import idempotency
 from core.audit import verify_chain
 from core.errors import AccessDenied, Conflict, InvalidInput
-from core.models import AuditEntry
+from core.models import AuditEntry, IdempotencyRecord
 from registry.ledger.models import (
     CreditBlock,
     HoldingAccount,
-    IdempotencyRecord,
     Issuance,
     Movement,
     Retirement,
 )
-from registry.ledger.services import idempotency, issuance, movements
+from registry.ledger.services import issuance, movements
 from registry.ledger.services.issuance import default_account
 from tests.conftest import client_for, make_organization, make_user
 

@@ -1,7 +1,7 @@
 """The ledger API: holdings, blocks and their history, transfers, retirements, cancellations
 and freezes. Mutating calls take an `Idempotency-Key` header."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import parsed
+from core.api import IDEMPOTENCY_KEY, answer_once, parsed
 from core.permissions import CanReadEverything
 from core.serializers import NoteInputSerializer
 from registry.ledger import selectors
@@ -32,27 +32,8 @@ from registry.ledger.api.serializers import (
     TransferInputSerializer,
 )
 from registry.ledger.reconciliation import last_reconciliation, record_reconciliation
-from registry.ledger.services import idempotency, issuance, movements
+from registry.ledger.services import issuance, movements
 from registry.projects.selectors import reports_visible_to
-
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description="A replay with the same key and body returns the first answer and moves nothing; "
-    "the same key with another body is a 409.",
-)
-
-
-def _once(request: Request, endpoint: str, operation) -> Response:
-    answer_status, data = idempotency.run_once(
-        user=request.user,
-        key=request.headers.get("Idempotency-Key"),
-        endpoint=endpoint,
-        body=request.data,
-        operation=operation,
-    )
-    return Response(data, status=answer_status)
 
 
 class TransferView(APIView):
@@ -72,7 +53,7 @@ class TransferView(APIView):
             )
             return status.HTTP_201_CREATED, MovementSerializer(movement).data
 
-        return _once(request, "transfers", transfer)
+        return answer_once(request, "transfers", transfer)
 
 
 class RetirementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -101,7 +82,7 @@ class RetirementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             )
             return status.HTTP_201_CREATED, RetirementSerializer(certificate).data
 
-        return _once(request, "retirements", retire)
+        return answer_once(request, "retirements", retire)
 
 
 class HoldingAccountViewSet(

@@ -8,12 +8,12 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Organization, User
 from core.audit import record_event
-from core.errors import AccessDenied, Conflict, InvalidInput, InvalidTransition
+from core.errors import AccessDenied, Conflict, InvalidInput, InvalidTransition, violates
 from methodologies.services import require_approved
 from registry.ledger import rules
 from registry.ledger.locks import lock_accounts_shared
 from registry.ledger.models import CreditBlock, HoldingAccount, Issuance, Movement, SerialCounter
-from registry.ledger.services.movements import ONE_DEFAULT_ACCOUNT, violates
+from registry.ledger.services.movements import ONE_DEFAULT_ACCOUNT
 from registry.projects.locks import lock_project, lock_report
 from registry.projects.models import MonitoringReport
 from registry.projects.services.lifecycle import check_allowed, move

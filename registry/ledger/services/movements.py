@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import Organization, User
 from core import rows
 from core.audit import record_event
-from core.errors import AccessDenied, Conflict, InvalidInput
+from core.errors import AccessDenied, Conflict, InvalidInput, violates
 from registry.ledger import rules
 from registry.ledger.locks import lock_account, lock_accounts_shared, lock_block
 from registry.ledger.models import CreditBlock, HoldingAccount, Movement, Retirement
@@ -48,12 +48,6 @@ def system_account(kind: str) -> HoldingAccount:
     except IntegrityError:
         # Another movement opened it first.
         return HoldingAccount.objects.get(organization=None, kind=kind)
-
-
-def violates(error: IntegrityError, constraint: str) -> bool:
-    """The database refused a write on this named constraint, not on another one."""
-    diagnostics = getattr(error.__cause__, "diag", None)
-    return getattr(diagnostics, "constraint_name", None) == constraint
 
 
 def _check_quantity(quantity: int) -> None:

@@ -1,6 +1,7 @@
-"""Exactly-once answers for mutating ledger calls that carry an `Idempotency-Key`.
+"""Exactly-once answers for mutating calls that carry an `Idempotency-Key` (ledger movements,
+certificate claims).
 
-Keys belong to the holder organisation: two of its users retrying one order make one movement.
+Keys belong to the caller's organisation: two of its users retrying one order make one movement.
 The key is reserved before the call runs (dj-stripe's `Event.process`, Stripe's design): a
 pending record is inserted in the call's transaction, in a statement of its own before the call
 takes any lock, and filled in with the answer once the call has run. A replay after the commit
@@ -19,12 +20,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
-from accounts.models import User
 from core import rows
 from core.audit import appended_at_end
-from core.errors import Conflict, InvalidInput
-from registry.ledger.models import IdempotencyRecord
-from registry.ledger.services.movements import violates
+from core.errors import Conflict, InvalidInput, violates
+from core.models import IdempotencyRecord
 
 KEY_REUSED = "This Idempotency-Key was used for a different request."
 KEY_TOO_LONG = "An Idempotency-Key has at most 255 characters."
@@ -42,7 +41,7 @@ def request_hash(endpoint: str, body: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _records(user: User, key: str) -> QuerySet[IdempotencyRecord]:
+def _records(user: Any, key: str) -> QuerySet[IdempotencyRecord]:
     return IdempotencyRecord.objects.filter(organization_id=user.organization_id, key=key)
 
 
@@ -69,7 +68,7 @@ def _reserve(record: IdempotencyRecord) -> bool:
 
 
 def run_once(
-    *, user: User, key: str | None, endpoint: str, body: Any, operation: Callable[[], Answer]
+    *, user: Any, key: str | None, endpoint: str, body: Any, operation: Callable[[], Answer]
 ) -> Answer:
     """The answer of `operation`, run at most once per (organisation, key)."""
     if key is None:
