@@ -6,7 +6,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from certificates.models import CertificateBlock, CertificateClaim
+from certificates.models import CertificateBlock, CertificateClaim, GenerationType
+from certificates.stats import GROUPINGS
+from core.provinces import Province
 
 DATA_CENTRES_NOT_YET = (
     "Data centres are registered with compute accounting, which this registry does not offer "
@@ -95,3 +97,25 @@ class CertificateClaimSerializer(serializers.ModelSerializer):
     def get_data_centre(self, claim: CertificateClaim) -> int | None:
         """Claims for a registered data centre come with compute accounting."""
         return None
+
+
+class TotalsQuerySerializer(serializers.Serializer):
+    group_by = serializers.ChoiceField(choices=list(GROUPINGS))
+    generation_type = serializers.ChoiceField(choices=GenerationType.choices, required=False)
+    province = serializers.ChoiceField(choices=Province.choices, required=False)
+    year = serializers.IntegerField(
+        required=False, min_value=1900, max_value=2200, help_text="the year of generation"
+    )
+
+
+class TotalsRowSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="the group: a state, generation type or province")
+    label = serializers.CharField()
+    certificates = serializers.IntegerField(
+        help_text="active + claimed + frozen + cancelled + expired; one certificate is 1 MWh"
+    )
+    active = serializers.IntegerField()
+    claimed = serializers.IntegerField()
+    frozen = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    expired = serializers.IntegerField()

@@ -1,7 +1,12 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from certificates.api.views import CertificateBlockViewSet, ClaimViewSet, ImportView
+from certificates.api.views import (
+    CertificateBlockViewSet,
+    CertificateTotalsView,
+    ClaimViewSet,
+    ImportView,
+)
 
 router = SimpleRouter()
 # Claims first: "claims" is no certificate id (ids are digits anyway).
@@ -10,5 +15,10 @@ router.register("green-certificates", CertificateBlockViewSet, basename="green-c
 
 urlpatterns = [
     path("green-certificates/import/", ImportView.as_view(), name="green-certificate-import"),
+    path(
+        "stats/green-certificates/",
+        CertificateTotalsView.as_view(),
+        name="stats-green-certificates",
+    ),
     *router.urls,
 ]

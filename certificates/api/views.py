@@ -2,10 +2,11 @@
 (public records)."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,10 +20,13 @@ from certificates.api.serializers import (
     ImportInputSerializer,
     ImportRefusalSerializer,
     ImportResultSerializer,
+    TotalsQuerySerializer,
+    TotalsRowSerializer,
 )
 from certificates.services.claims import claim_certificates
 from certificates.services.imports import import_certificates
-from core.api import IDEMPOTENCY_KEY, answer_once, parsed
+from certificates.stats import certificate_totals
+from core.api import IDEMPOTENCY_KEY, CSVRenderer, answer_once, parsed
 from core.parsers import CSVParser, DepthLimitedJSONParser
 from core.permissions import IsOperator
 
@@ -93,3 +97,22 @@ class ClaimViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.
             return status.HTTP_201_CREATED, CertificateClaimSerializer(record).data
 
         return answer_once(request, "green-certificates/claims", claim)
+
+
+class CertificateTotalsView(APIView):
+    """Green certificates per state, generation type or province, with their split by state;
+    public like the credit totals; `?format=csv` for a spreadsheet."""
+
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    @extend_schema(
+        parameters=[
+            TotalsQuerySerializer,
+            OpenApiParameter("format", enum=["json", "csv"], description="csv for a spreadsheet"),
+        ],
+        responses=TotalsRowSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        query = parsed(TotalsQuerySerializer, request, request.query_params)
+        return Response(certificate_totals(**query))

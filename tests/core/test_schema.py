@@ -40,7 +40,6 @@ NOT_BUILT_YET = {
     "/api/v1/monitoring-reports/{}/documents/": "issue 15",
     "/api/v1/documents/{}/download/": "issue 15",
     "/api/v1/jobs/{}/": "issues 11 and 12",
-    "/api/v1/stats/green-certificates/": "issue 11",
     "/api/v1/data-centres/": "issue 12",
     "/api/v1/data-centres/{}/": "issue 12",
     "/api/v1/data-centres/{}/readings/": "issue 12",
