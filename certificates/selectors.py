@@ -21,3 +21,13 @@ def blocks_visible_to(user: Any) -> QuerySet[CertificateBlock]:
 def claims() -> QuerySet[CertificateClaim]:
     """Claim records are public."""
     return CertificateClaim.objects.select_related("block", "claimant")
+
+
+def block_with_serial(serial: int) -> CertificateBlock | None:
+    """The block that holds this certificate serial, whoever holds it: its state, plant and
+    month are public (the national GEC system publishes them), its holder is not."""
+    return (
+        CertificateBlock.objects.filter(serial_first__lte=serial, serial_last__gte=serial)
+        .select_related("claim__claimant")
+        .first()
+    )

@@ -9,4 +9,6 @@ urlpatterns = [
     path("issuances/", views.issuance_list, name="issuance-list"),
     path("retirements/", views.retirement_list, name="retirement-list"),
     path("retirements/<int:pk>/", views.retirement_certificate, name="retirement-certificate"),
+    path("green-certificates/", views.green_certificates, name="green-certificates"),
+    path("green-certificates/claims/<int:pk>/", views.certificate_claim, name="certificate-claim"),
 ]

@@ -1,6 +1,7 @@
 """Public pages a person reads in a browser: the registry's front page, its projects, issuances
-and retirements, and each retirement's certificate. They show what the public may see, whoever
-is signed in: a page is the same for everyone (the API is where a company sees its drafts)."""
+and retirements, each retirement's certificate, and green certificates and their claims. They
+show what the public may see, whoever is signed in: a page is the same for everyone (the API is
+where a company sees its drafts)."""
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -10,6 +11,9 @@ from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from certificates import selectors as certificate_selectors
+from certificates.services.imports import MAX_SERIAL
+from certificates.stats import certificate_totals
 from core.provinces import Province
 from core.sectors import Sector
 from registry.ledger import selectors as ledger_selectors
@@ -122,3 +126,25 @@ def retirement_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     purpose."""
     retirement = get_object_or_404(ledger_selectors.retirements(), pk=pk)
     return render(request, "web/retirement_certificate.html", {"retirement": retirement})
+
+
+def green_certificates(request: HttpRequest) -> HttpResponse:
+    """Green certificates: totals by state, a search by serial number, and the latest claims.
+    A found certificate shows its state and, once claimed, by whom; never its holder."""
+    query = request.GET.get("serial", "").strip()
+    serial = int(query) if query.isdigit() and 0 < int(query) <= MAX_SERIAL else None
+    context = {
+        "query": query,
+        "bad_query": bool(query) and serial is None,
+        "found": certificate_selectors.block_with_serial(serial) if serial else None,
+        "by_state": certificate_totals(group_by="state"),
+        "claims": certificate_selectors.claims()[:20],
+    }
+    return render(request, "web/green_certificates.html", context)
+
+
+def certificate_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public record of one claim of green certificates: serials, claimant, period and
+    consumer."""
+    claim = get_object_or_404(certificate_selectors.claims(), pk=pk)
+    return render(request, "web/certificate_claim.html", {"claim": claim})

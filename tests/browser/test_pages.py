@@ -6,7 +6,11 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from accounts.models import Organization
+from certificates.models import CertificateBlock
+from certificates.services.claims import claim_certificates
+from certificates.services.imports import import_certificates
 from registry.ledger.services import movements
+from tests.certificates.conftest import credit_code, row, this_month
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -158,3 +162,35 @@ def test_the_public_walks_from_the_front_page_to_a_certificate(
     browser.find_element(By.LINK_TEXT, f"No. {certificate.pk}").click()
     assert wait_for(browser, (By.ID, "quantity")).text == "500 tCO2e"
     assert "Qingdao Marathon" in browser.find_element(By.ID, "beneficiary").text
+
+
+def test_the_public_finds_a_green_certificate_by_serial_and_opens_its_claim(
+    browser, live_server, screenshot, users
+):
+    holder = users["proponent"].organization
+    holder.unified_social_credit_code = credit_code()
+    holder.save(update_fields=["unified_social_credit_code"])
+    import_certificates(actor=users["operator"], rows=[row(holder, 7001, 7500)])
+    claim = claim_certificates(
+        actor=users["proponent"],
+        block=CertificateBlock.objects.get(serial_first=7001),
+        quantity=200,
+        period_start=this_month(),
+        period_end=this_month(),
+        consumer="Ulanqab data centre",
+    )
+
+    browser.get(f"{live_server.url}/")
+    browser.find_element(By.LINK_TEXT, "Green certificates").click()
+    field = wait_for(browser, (By.ID, "serial"))
+    field.send_keys("7400")
+    browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
+
+    state = wait_for(browser, (By.ID, "state"))
+    screenshot("public-green-certificate")
+    assert state.text == "Claimed"
+    browser.find_element(By.CSS_SELECTOR, "#claimed-by a").click()
+    assert wait_for(browser, (By.ID, "consumer")).text == "Ulanqab data centre"
+    screenshot("public-certificate-claim")
+    assert browser.find_element(By.ID, "serial").text == claim.block.serial
+    assert browser.find_element(By.ID, "claimant").text == holder.name
