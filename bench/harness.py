@@ -1,13 +1,14 @@
 """The plumbing the benchmark scripts in this folder share.
 
-Each script (`calculate.py`, `lifecycle.py`, `ledger.py`, `stats.py`) measures something
-different, but they all need the same scaffolding around it: a throwaway PostgreSQL database that
-is removed again even when the run fails, Django set up on it in this process,
-and the registry served by gunicorn with production settings on a free loopback port, waited on
-until healthy and stopped at the end, with its log kept aside for when something goes wrong.
-That scaffolding lives here so that a fix to it (a leaked database, a server left running) is
-made once. So does the offshore wind farm that `lifecycle.py` and `ledger.py` walk through the
-services to issuance.
+Each script (`calculate.py`, `lifecycle.py`, `ledger.py`, `stats.py`, `certificates.py`)
+measures something different, but they all need the same scaffolding around it: a throwaway
+PostgreSQL database that is removed again even when the run fails, Django set up on it in this
+process, and the registry served by gunicorn with production settings on a free loopback port,
+waited on until healthy and stopped at the end, with its log kept aside for when something goes
+wrong. That scaffolding lives here so that a fix to it (a leaked database, a server left running)
+is made once. So does the offshore wind farm that `lifecycle.py` and `ledger.py` walk through the
+services to issuance, and the timed runs from N threads, N processes or pgbench that
+`certificates.py` measures with.
 
 The scripts import it as `from harness import ...`: run as `.venv/bin/python bench/<script>.py`,
 a script's own folder is the first entry of `sys.path`.
@@ -15,19 +16,22 @@ a script's own folder is the first entry of `sys.path`.
 
 import http.client
 import os
+import re
 import secrets
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import IO
+from urllib.parse import unquote, urlsplit
 
 import psycopg
 from psycopg import sql
@@ -95,6 +99,11 @@ def production_environment(database_url: str) -> dict[str, str]:
         # Production starts only with a task broker and a shared cache: the machine's Redis.
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
         "CACHE_URL": "redis://127.0.0.1:6379/1",
+        # The farm's report (PERIOD_START to PERIOD_END) runs across the start of the GEC-CCER
+        # link's window (2024-10-01), which refuses such a report: the benchmarks time the
+        # lifecycle and the ledger, not the link, so here its window starts after the period.
+        "GEC_CCER_LINK_FROM": "2025-07-01",
+        "GEC_CCER_LINK_UNTIL": "2027-06-30",
     }
 
 
@@ -238,6 +247,8 @@ def report_awaiting_issuance(
             crediting_period_end=date(2033, 12, 31),
             parameters=DESIGN_PARAMETERS,
             verifier=validator.organization,
+            # Each farm its own plant: a plant earns credits under one project at a time.
+            generator_code=f"BENCH-WIND-{secrets.token_hex(6)}",
         )
         project = projects.submit_project(actor=company, project=project)
         project = projects.validate_project(
@@ -256,3 +267,187 @@ def report_awaiting_issuance(
         return reports.verify_report(
             actor=verifier, report=report, opinion="positive", verified_reductions=Decimal(verified)
         )
+
+
+# --- Timed runs from several clients, and pgbench -----------------------------------------------
+# `certificates.py` measures with these; `ledger.py` keeps its own copies of the same shapes.
+
+
+class Failure(Exception):
+    """An operation failed during a measurement, or what it left is not what it should have."""
+
+
+@dataclass(frozen=True)
+class Rate:
+    """`count` operations completed by `clients` clients in `seconds`."""
+
+    count: int
+    clients: int
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.count / self.seconds if self.seconds else 0.0
+
+
+def run_for(seconds: float, workers: list, ready, stop) -> float:
+    """Start `workers` (threads or processes), release them together through the `ready`
+    barrier, stop them after `seconds` and wait for them; the seconds from the release to the
+    last one's end. Also on Ctrl-C, no worker is left waiting or running."""
+    for worker in workers:
+        worker.start()
+    started = time.perf_counter()
+    try:
+        with suppress(threading.BrokenBarrierError):
+            ready.wait()
+        started = time.perf_counter()
+        stop.wait(seconds)
+    finally:
+        stop.set()
+        ready.abort()
+        for worker in workers:
+            worker.join()
+    return time.perf_counter() - started
+
+
+def in_threads(
+    clients: int,
+    seconds: float,
+    prepare: Callable[[int], Callable[[], None]],
+    cleanup: Callable[[int], None],
+) -> tuple[Rate, list[str]]:
+    """Run `clients` threads for `seconds`: thread i calls `prepare(i)` (untimed), then the
+    operation it returns until time is up, and `cleanup(i)` at the end. An operation that
+    raises stops the run; its message is in the list returned."""
+    ready = threading.Barrier(clients + 1)
+    stop = threading.Event()
+    lock = threading.Lock()
+    done = [0] * clients
+    problems: list[str] = []
+
+    def worker(index: int) -> None:
+        try:
+            operation = prepare(index)
+            ready.wait()
+            while not stop.is_set():
+                operation()
+                done[index] += 1
+        except threading.BrokenBarrierError:
+            pass
+        except Exception as error:  # reported by the caller
+            ready.abort()
+            stop.set()
+            with lock:
+                problems.append(f"client {index}: {error}")
+        finally:
+            cleanup(index)
+
+    threads = [threading.Thread(target=worker, args=(index,)) for index in range(clients)]
+    seconds_run = run_for(seconds, threads, ready, stop)
+    return Rate(sum(done), clients, seconds_run), problems
+
+
+def in_processes(
+    clients: int, seconds: float, prepare: Callable[[int], Callable[[], None]]
+) -> tuple[Rate, list[str]]:
+    """As `in_threads`, from `clients` processes forked from this one: the way a deployment
+    runs Django (gunicorn and Celery workers are processes), without one interpreter lock
+    shared by all clients. Each child opens its own database connections and closes them at
+    the end; this process's are closed before the fork, as a child must not share them."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    ready = context.Barrier(clients + 1)
+    stop = context.Event()
+    done = context.Array("q", clients)
+    problems = context.Queue()
+
+    def worker(index: int) -> None:
+        try:
+            operation = prepare(index)
+            ready.wait()
+            while not stop.is_set():
+                operation()
+                done[index] += 1
+        except threading.BrokenBarrierError:
+            pass
+        except Exception as error:  # reported by the parent
+            problems.put(f"client {index}: {error}")
+            stop.set()
+            ready.abort()
+        finally:
+            connections.close_all()
+
+    processes = [context.Process(target=worker, args=(index,)) for index in range(clients)]
+    seconds_run = run_for(seconds, processes, ready, stop)
+    found = []
+    while not problems.empty():
+        found.append(problems.get())
+    return Rate(sum(done), clients, seconds_run), found
+
+
+def client_case(values: list[int]) -> str:
+    """A pgbench expression: the value of the client's own entry (`:client_id` counts from 0)."""
+    cases = " ".join(
+        f"WHEN :client_id % {len(values)} = {index} THEN {value}"
+        for index, value in enumerate(values)
+    )
+    return f"CASE {cases} END"
+
+
+def pgbench_rate(
+    executable: str,
+    server: str,
+    database: str,
+    script: str,
+    clients: int,
+    seconds: int,
+    defines: Mapping[str, str],
+) -> Rate:
+    """`pgbench -n -M prepared -c clients -j min(clients, 2) -T seconds` running the file
+    `script` on `database` of `server`, with `defines` as -D variables: the transactions it
+    processed and its rate without the initial connection time. Any failed transaction, or an
+    aborted client, is a `Failure` with pgbench's output."""
+    url = urlsplit(server)
+    environment = dict(os.environ)
+    if url.password:
+        environment["PGPASSWORD"] = unquote(url.password)
+    command = [
+        executable,
+        "--host",
+        url.hostname or "127.0.0.1",
+        "--port",
+        str(url.port or 5432),
+        "--username",
+        unquote(url.username or "postgres"),
+        "--no-vacuum",
+        "--protocol=prepared",
+        f"--client={clients}",
+        f"--jobs={min(clients, 2)}",
+        f"--time={seconds}",
+        *[part for name, value in defines.items() for part in ("--define", f"{name}={value}")],
+        f"--file={script}",
+        database,
+    ]
+    result = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=seconds + 120,
+        check=False,
+    )
+    output = result.stdout
+    processed = re.search(r"number of transactions actually processed: (\d+)", output)
+    failed = re.search(r"number of failed transactions: (\d+)", output)
+    tps = re.search(r"tps = ([\d.]+) \(without initial connection time\)", output)
+    if result.returncode != 0 or not (processed and tps) or (failed and int(failed[1])):
+        raise Failure(
+            f"pgbench at concurrency {clients} exited with {result.returncode}:\n"
+            f"{output[-1500:]}\n{result.stderr[-1500:]}"
+        )
+    count, per_second = int(processed[1]), float(tps[1])
+    return Rate(count, clients, count / per_second if per_second else 0.0)

@@ -258,6 +258,7 @@ def lifecycle(
             "crediting_period_end": "2033-12-31",
             "parameters": DESIGN_PARAMETERS,
             "verifier": ids["verifier"],
+            "generator_code": f"BENCH-WIND-{name.replace(' ', '-')}",
         },
         201,
     )

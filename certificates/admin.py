@@ -4,9 +4,11 @@ from django.contrib import admin
 
 from certificates.models import (
     CertificateBlock,
+    CertificateCancellation,
     CertificateClaim,
     CertificateImport,
     CertificateRange,
+    LinkedGenerator,
 )
 from core.admin_site import ReadOnlyAdmin
 
@@ -33,3 +35,14 @@ class CertificateBlockAdmin(ReadOnlyAdmin):
 class CertificateClaimAdmin(ReadOnlyAdmin):
     list_display = ["id", "block", "claimant", "quantity", "period_start", "period_end",
                     "created_at"]  # fmt: skip
+
+
+@admin.register(LinkedGenerator)
+class LinkedGeneratorAdmin(ReadOnlyAdmin):
+    list_display = ["generator_code", "project_reference", "period_start", "period_end",
+                    "created_at"]  # fmt: skip
+
+
+@admin.register(CertificateCancellation)
+class CertificateCancellationAdmin(ReadOnlyAdmin):
+    list_display = ["block", "issuance", "project_reference", "report_reference", "created_at"]

@@ -1,7 +1,12 @@
 """Row locks of the certificates, each in one place. Imports take one transaction-level
 advisory lock (one import at a time: rows are compared with the stored ones and then inserted,
 and two imports of overlapping rows must not both pass the comparison); a claim locks its one
-block. Neither takes the other's lock, so they never wait on each other in a cycle."""
+block. Neither takes the other's lock, so they never wait on each other in a cycle.
+
+The GEC-CCER link (`services.ccer_link`) takes the import lock too when it links a plant, then
+that plant's blocks in primary-key order, as the expiry task does; at an issuance it locks the
+frozen blocks it cancels, in primary-key order, without the import lock. The registry calls
+both after its own row locks, so the order stays: registry rows, import lock, blocks."""
 
 from django.db import connection
 

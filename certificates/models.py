@@ -12,7 +12,7 @@ from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 
 from accounts.models import Organization
-from core.models import BigIntegerRange, TimeStampedModel
+from core.models import BigIntegerRange, DateRange, TimeStampedModel
 from core.provinces import Province
 
 
@@ -208,3 +208,66 @@ class CertificateClaim(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"certificate claim {self.pk}"
+
+
+class LinkedGenerator(TimeStampedModel):
+    """A power plant (`generator_code`) whose electricity earns CCER credits over a registered
+    project's crediting period (the GEC-CCER link, `certificates.services.ccer_link`): written
+    when the project is registered, and read by every import, which brings the plant's
+    certificates of the linked months in frozen. A plant is linked to one project at a time:
+    the periods of one generator never overlap. The project is named by its reference, since
+    certificates sit below the registry. Appended, never changed."""
+
+    generator_code = models.CharField(max_length=64)
+    period_start = models.DateField(help_text="The first day of the project's crediting period.")
+    period_end = models.DateField(help_text="The last day of the project's crediting period.")
+    project_reference = models.CharField(max_length=32)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["generator_code", "period_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="linked_generator_period_ordered",
+            ),
+            # One plant's electricity earns credits under one project: a MWh is credited once.
+            ExclusionConstraint(
+                name="linked_generator_periods_do_not_overlap",
+                expressions=[
+                    ("generator_code", RangeOperators.EQUAL),
+                    (DateRange("period_start", "period_end"), RangeOperators.OVERLAPS),
+                ],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.generator_code} linked to {self.project_reference}"
+
+
+class CertificateCancellation(TimeStampedModel):
+    """A public record: certificates cancelled because the electricity they stand for earned
+    CCER credits (the GEC-CCER link), at one issuance. The cancelled block is the record's
+    alone and never changes again. The issuance is the registry's (`registry.ledger`), named by
+    its id and by the project's and report's references: certificates sit below the registry
+    and hold no foreign key to it. Appended, never changed."""
+
+    block = models.OneToOneField(
+        CertificateBlock, on_delete=models.PROTECT, related_name="cancellation"
+    )
+    issuance = models.BigIntegerField(
+        db_index=True, help_text="The id of the CCER issuance the electricity was credited by."
+    )
+    project_reference = models.CharField(max_length=32)
+    report_reference = models.CharField(max_length=32)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["issuance", "id"]
+
+    def __str__(self) -> str:
+        return f"certificates cancelled for issuance {self.issuance}"

@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("accounts.urls")),
     path("", include("methodologies.urls")),
     path("", include("certificates.api.urls")),
+    path("", include("compute.api.urls")),
     path("", include("registry.calendar.api.urls")),
     path("", include("registry.projects.api.urls")),
     path("", include("registry.ledger.api.urls")),

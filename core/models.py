@@ -7,13 +7,18 @@ from django.db import models
 
 
 class DateRange(models.Func):
-    """`daterange(lower, upper, '[]')`: both ends included, as periods are written."""
+    """`daterange(lower, upper, '[]')`: both ends included, as periods are written; with
+    `bounds="[)"` the upper end is excluded (a data centre's readings, 1 January to 1 February
+    for January)."""
 
     function = "DATERANGE"
     output_field = DateRangeField()
 
-    def __init__(self, lower: str, upper: str) -> None:
-        super().__init__(lower, upper, RangeBoundary(inclusive_lower=True, inclusive_upper=True))
+    def __init__(self, lower: str, upper: str, bounds: str = "[]") -> None:
+        inclusive = RangeBoundary(
+            inclusive_lower=bounds[0] == "[", inclusive_upper=bounds[1] == "]"
+        )
+        super().__init__(lower, upper, inclusive)
 
 
 class BigIntegerRange(models.Func):
@@ -141,3 +146,81 @@ class IdempotencyRecord(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.endpoint} {self.key}"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class Job(TimeStampedModel):
+    """Work that runs as a task (a large import, an upload), polled at `/api/v1/jobs/{id}/`.
+
+    `payload` holds the input the handler of `kind` works on (`core.jobs`); `rows_done` counts
+    the rows checked so far out of `rows_total` and is written while the job runs, from a
+    connection of its own so that readers see it before the work commits; `errors` names what
+    refused a failed job (`[{"row", "column", "message"}]` for bad rows, `[{"message"}]`
+    otherwise) and `result` is what a succeeded job answers (an import's `{imported, blocks}`).
+    """
+
+    State = JobState
+
+    # A job left `running` by a worker that died is run again from the start: its work was
+    # all or none, rolled back with the dead worker's connection (`core.jobs.run_job`).
+    TRANSITIONS = {
+        JobState.QUEUED: {JobState.RUNNING},
+        JobState.RUNNING: {JobState.RUNNING, JobState.SUCCEEDED, JobState.FAILED},
+    }
+
+    kind = models.CharField(max_length=64)
+    state = models.CharField(max_length=16, choices=JobState, default=JobState.QUEUED)
+    rows_done = models.IntegerField(default=0)
+    rows_total = models.IntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The organisation of the user who started the job, when it was started.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=JobState.values), name="job_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rows_done__gte=0), name="job_rows_done_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rows_done__lte=models.F("rows_total")),
+                name="job_rows_done_within_total",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state=JobState.SUCCEEDED)
+                | models.Q(rows_done=models.F("rows_total")),
+                name="job_succeeded_every_row_done",
+            ),
+            # What a finished job answers: a result once it succeeded, named errors if it failed.
+            models.CheckConstraint(
+                condition=models.Q(state=JobState.SUCCEEDED, result__isnull=False)
+                | (~models.Q(state=JobState.SUCCEEDED) & models.Q(result__isnull=True)),
+                name="job_result_when_succeeded",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state=JobState.FAILED) | ~models.Q(errors=[]),
+                name="job_failed_names_errors",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} job #{self.pk}: {self.state}"

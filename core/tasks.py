@@ -1,7 +1,9 @@
-"""Periodic checks of the kernel. Schedules are declared in CELERY_BEAT_SCHEDULE."""
+"""The kernel's tasks: periodic checks (scheduled in CELERY_BEAT_SCHEDULE) and the jobs that
+requests start (`core.jobs`)."""
 
 from celery import shared_task
 
+from core import jobs
 from core.audit import verify_chain
 from core.models import AuditCheck
 
@@ -17,3 +19,11 @@ def verify_audit_chain() -> int:
         ok=result.ok, entries=result.entries, first_broken=result.first_broken
     )
     return check.pk
+
+
+@shared_task(name="core.tasks.run_job")
+def run_job(job_id: int) -> str | None:
+    """Run a queued job (`core.jobs.run_job`); returns the state it ended in. Safe to run twice:
+    a job already running elsewhere or finished is left as it is."""
+    job = jobs.run_job(job_id=job_id)
+    return job.state if job is not None else None

@@ -1,4 +1,5 @@
-"""The kernel's endpoints: the health check for load balancers and the audit chain's check."""
+"""The kernel's endpoints: the health check for load balancers, the audit chain's check, and
+jobs."""
 
 from dataclasses import asdict
 
@@ -6,14 +7,16 @@ from celery import current_app as celery_app
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from drf_spectacular.utils import extend_schema
+from rest_framework.generics import RetrieveAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.audit import verify_chain
+from core.jobs import jobs_visible_to
 from core.permissions import CanReadEverything
-from core.serializers import AuditVerificationSerializer
+from core.serializers import AuditVerificationSerializer, JobSerializer
 
 
 def _database_answers() -> bool:
@@ -52,3 +55,15 @@ class AuditVerifyView(APIView):
     @extend_schema(responses=AuditVerificationSerializer)
     def get(self, request: Request) -> Response:
         return Response(AuditVerificationSerializer(asdict(verify_chain())).data)
+
+
+class JobView(RetrieveAPIView):
+    """A job (a large import, an upload): its state, the rows done so far while it runs, and its
+    result or errors once it ends. The user who started it, operators and regulators read it;
+    to anyone else it does not exist (404)."""
+
+    serializer_class = JobSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        return jobs_visible_to(self.request.user)

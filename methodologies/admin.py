@@ -2,11 +2,14 @@ from django.contrib import admin
 
 from core.admin_site import ReadOnlyAdmin
 from methodologies.models import (
+    EfficiencyTier,
     EmissionFactor,
+    EnergyConversion,
     Equation,
     GlobalWarmingPotential,
     Methodology,
     Parameter,
+    ProvinceGridRegion,
 )
 
 
@@ -40,3 +43,20 @@ class EmissionFactorAdmin(ReadOnlyAdmin):
 class GlobalWarmingPotentialAdmin(ReadOnlyAdmin):
     list_display = ["set", "gas", "value", "source"]
     list_filter = ["set"]
+
+
+@admin.register(ProvinceGridRegion)
+class ProvinceGridRegionAdmin(ReadOnlyAdmin):
+    list_display = ["area", "province", "grid_region", "note"]
+    list_filter = ["grid_region"]
+
+
+@admin.register(EfficiencyTier)
+class EfficiencyTierAdmin(ReadOnlyAdmin):
+    list_display = ["scheme", "tier", "pue_max", "confidence"]
+    list_filter = ["scheme"]
+
+
+@admin.register(EnergyConversion)
+class EnergyConversionAdmin(ReadOnlyAdmin):
+    list_display = ["carrier", "unit", "kgce_per_unit", "confidence"]

@@ -34,6 +34,7 @@ _METHODOLOGY_FIELDS = (
     "applicability",
     "source_document",
     "result_symbol",
+    "certificate_electricity",
 )
 _PARAMETER_FIELDS = (
     "symbol",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from core.models import TimeStampedModel
+from core.provinces import Province
 from core.sectors import Sector
 
 
@@ -43,6 +44,13 @@ class Methodology(TimeStampedModel):
     applicability = models.JSONField(default=list, blank=True)
     source_document = models.CharField(max_length=500, blank=True)
     result_symbol = models.CharField(max_length=64)
+    certificate_electricity = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The equation whose value is the net electricity that also earns green "
+        "electricity certificates, where the GEC-CCER link governs the methodology "
+        "(CCER-01-001, CCER-01-002); empty for every other methodology.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -203,3 +211,75 @@ class GlobalWarmingPotential(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.set} {self.gas}: {self.value}"
+
+
+class ProvinceGridRegion(TimeStampedModel):
+    """Which regional grid a province, or the part of one named in `area`, belongs to (Inner
+    Mongolia is split between two grids). The location-based factor of a data centre is its
+    grid region's."""
+
+    area = models.CharField(
+        max_length=64, help_text='As the reference data names it: "Inner Mongolia (west)".'
+    )
+    province = models.CharField(max_length=32, choices=Province)
+    grid_region = models.CharField(max_length=32)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["province", "area"]
+        constraints = [
+            models.UniqueConstraint(fields=["area"], name="province_grid_region_area"),
+            models.CheckConstraint(
+                condition=models.Q(province__in=Province.values),
+                name="province_grid_region_province_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.grid_region}"
+
+
+class EfficiencyTier(TimeStampedModel):
+    """A PUE threshold of a scheme: a grade of GB 40879-2021, a policy target, a reference
+    point. A data centre meets it when its PUE does not exceed `pue_max`."""
+
+    scheme = models.CharField(max_length=64)
+    tier = models.CharField(max_length=64)
+    pue_max = models.DecimalField(max_digits=6, decimal_places=3)
+    source = models.CharField(max_length=500)
+    confidence = models.CharField(max_length=16)
+
+    class Meta:
+        ordering = ["scheme", "pue_max", "tier"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "tier"], name="efficiency_tier_address"),
+            # PUE is total over IT energy, never below 1.
+            models.CheckConstraint(
+                condition=models.Q(pue_max__gte=1), name="efficiency_tier_pue_at_least_one"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} {self.tier}: PUE {self.pue_max}"
+
+
+class EnergyConversion(TimeStampedModel):
+    """Kilograms of standard coal equivalent per unit of an energy carrier (GB/T 2589)."""
+
+    carrier = models.CharField(max_length=32)
+    unit = models.CharField(max_length=16)
+    kgce_per_unit = models.DecimalField(max_digits=12, decimal_places=6)
+    source = models.CharField(max_length=500)
+    confidence = models.CharField(max_length=16)
+
+    class Meta:
+        ordering = ["carrier", "unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["carrier", "unit"], name="energy_conversion_address"),
+            models.CheckConstraint(
+                condition=models.Q(kgce_per_unit__gt=0), name="energy_conversion_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carrier}: {self.kgce_per_unit} kgce/{self.unit}"

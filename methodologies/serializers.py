@@ -73,6 +73,7 @@ class MethodologySerializer(serializers.ModelSerializer):
             "applicability",
             "source_document",
             "result",
+            "certificate_electricity",
             "parameters",
             "equations",
             "published_at",
@@ -99,6 +100,14 @@ class MethodologyInputSerializer(serializers.Serializer):
     )
     source_document = serializers.CharField(max_length=500, default="", allow_blank=True)
     result = serializers.CharField(max_length=64)
+    certificate_electricity = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The equation whose value (an energy, such as MWh) is the net electricity that "
+        "also earns green certificates, where the GEC-CCER link governs the methodology.",
+    )
     parameters = ParameterSerializer(many=True, max_length=MAX_PARAMETERS)
     equations = EquationSerializer(many=True, allow_empty=False, max_length=MAX_EQUATIONS)
 

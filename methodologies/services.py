@@ -3,11 +3,11 @@
 `actor` is the user acting, or None for the installation itself (loading the shipped library).
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -31,6 +31,14 @@ RESULT_NOT_EMISSIONS = (
     "The result {symbol} is in {unit}: a methodology yields reductions or emissions, in tCO2e or "
     "another mass of CO2 equivalent."
 )
+CERTIFICATE_ELECTRICITY_UNKNOWN = (
+    "{symbol} is no equation of this methodology: name the equation whose value is the net "
+    "electricity that also earns green certificates."
+)
+CERTIFICATE_ELECTRICITY_NOT_ENERGY = (
+    "{symbol} is in {unit}: the electricity that earns green certificates is an energy, such as "
+    "MWh."
+)
 FACTOR_UNIT = "{unit} is not a known mass of CO2 per unit of energy, such as kgCO2/kWh."
 FACTOR_EXISTS = (
     "An emission factor for {series} {region} {year} exists already; "
@@ -43,6 +51,16 @@ NOT_APPROVED = (
 )
 ALREADY_APPROVED = "{identifier} is approved already."
 APPROVE_PUBLISHED_ONLY = "Only a published version can be approved; {identifier} is {status}."
+
+# What adding a factor changed elsewhere: (object, before, after), audited by this service.
+Change = tuple[models.Model, dict[str, Any], dict[str, Any]]
+
+# The work a newly added emission factor sets off in the apps that read factors (compute's
+# figures, provisional until their year's factor exists): each takes the factor, locks and
+# updates its rows, and returns what it changed. They register themselves at start-up (their
+# AppConfig.ready), so this library, below them, imports none of them; they run in the
+# transaction that adds the factor.
+FACTOR_ADDED: list[Callable[[EmissionFactor], list[Change]]] = []
 
 
 def _require_author(actor: User | None) -> None:
@@ -73,6 +91,27 @@ def _check_model(
     if not engine.converts_to(declared[result], "tCO2e"):
         raise InvalidInput(
             {"result": RESULT_NOT_EMISSIONS.format(symbol=result, unit=declared[result] or "1")}
+        )
+
+
+def _check_certificate_electricity(equations: Sequence[dict[str, Any]], symbol: str) -> None:
+    """Where the GEC-CCER link governs the methodology, `symbol` names the equation whose value
+    is the net electricity that also earns green certificates, one per MWh (the link caps and
+    cancels certificates by it): an equation of the model, in a unit of energy."""
+    if not symbol:
+        return
+    units = {equation["symbol"]: equation["unit"] for equation in equations}
+    if symbol not in units:
+        raise InvalidInput(
+            {"certificate_electricity": CERTIFICATE_ELECTRICITY_UNKNOWN.format(symbol=symbol)}
+        )
+    if not engine.converts_to(units[symbol], "MWh"):
+        raise InvalidInput(
+            {
+                "certificate_electricity": CERTIFICATE_ELECTRICITY_NOT_ENERGY.format(
+                    symbol=symbol, unit=units[symbol] or "1"
+                )
+            }
         )
 
 
@@ -115,6 +154,7 @@ def methodology_snapshot(methodology: Methodology) -> dict[str, Any]:
         "status": methodology.status,
         "approved": methodology.approved,
         "result": methodology.result_symbol,
+        "certificate_electricity": methodology.certificate_electricity,
         "parameters": list(
             methodology.parameters.values("symbol", "unit", "kind", "default", "minimum", "maximum")
         ),
@@ -136,12 +176,14 @@ def create_methodology(
     **metadata: Any,
 ) -> Methodology:
     """A new draft version. `metadata`: kind, approved, additionality_exempt,
-    crediting_years_min, crediting_years_max, applicability, source_document."""
+    crediting_years_min, crediting_years_max, applicability, source_document,
+    certificate_electricity."""
     _require_author(actor)
     _validate_metadata(
         sector, metadata.get("crediting_years_min"), metadata.get("crediting_years_max")
     )
     _check_model(parameters, equations, result)
+    _check_certificate_electricity(equations, metadata.get("certificate_electricity", ""))
     code = normalize_code(code, version)
     methodology = Methodology(
         code=code,
@@ -194,6 +236,7 @@ def update_methodology(
         sector, metadata.get("crediting_years_min"), metadata.get("crediting_years_max")
     )
     _check_model(parameters, equations, result)
+    _check_certificate_electricity(equations, metadata.get("certificate_electricity", ""))
     before = methodology_snapshot(methodology)
     methodology.parameters.all().delete()
     methodology.equations.all().delete()
@@ -346,6 +389,8 @@ def add_emission_factor(
         raise Conflict(
             FACTOR_EXISTS.format(series=series, region=region, year=data_year)
         ) from error
+    changes = [change for recompute in FACTOR_ADDED for change in recompute(factor)]
+    # The chain head is the last lock of the global order: audit after the row locks above.
     record_event(
         actor=actor,
         action="emission_factor.added",
@@ -359,4 +404,12 @@ def add_emission_factor(
             "source": source,
         },
     )
+    for obj, before, after in changes:
+        record_event(
+            actor=actor,
+            action=f"{obj._meta.model_name}.recomputed",
+            target=obj,
+            before=before,
+            after=after,
+        )
     return factor

@@ -46,6 +46,24 @@ def _registry_test_today():
         yield
 
 
+# The GEC-CCER link's window (GEC_CCER_LINK_FROM to GEC_CCER_LINK_UNTIL, 2024-10-01 to
+# 2026-09-30 by default) would cut through the monitoring periods the suite lays out around
+# today's year (tests/registry/conftest.py), so whether an offshore wind report is refused,
+# capped or free would depend on the clock. Every test starts with the window in a year no
+# report reaches (reductions count only from after 2020-09-22); the link's own tests
+# (tests/certificates/test_ccer_link.py) set it around their dates.
+LINK_OUT_OF_REACH = {
+    "GEC_CCER_LINK_FROM": date(2000, 1, 1),
+    "GEC_CCER_LINK_UNTIL": date(2000, 12, 31),
+}
+
+
+@pytest.fixture(autouse=True)
+def _gec_ccer_link_out_of_reach(settings):
+    for name, value in LINK_OUT_OF_REACH.items():
+        setattr(settings, name, value)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Every test starts with an empty cache: the suite's requests all come from one address,

@@ -87,24 +87,45 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/project_list.html", context)
 
 
+def _with_cancelled_certificates(issuances) -> list:
+    """The issuances, each with `cancelled_certificates`: the green certificates cancelled
+    because the electricity they stand for was credited by it (the GEC-CCER link)."""
+    issuances = list(issuances)
+    cancelled = ledger_selectors.certificate_cancellations([i.pk for i in issuances])
+    for issuance in issuances:
+        issuance.cancelled_certificates = cancelled.get(issuance.pk, [])
+    return issuances
+
+
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One public project: its design, monitoring reports, issuances and lifecycle history."""
+    """One public project: its design, monitoring reports, issuances (with the green
+    certificates each cancelled), the certificates frozen for it, and its lifecycle history."""
     project = get_object_or_404(project_selectors.projects_visible_to(PUBLIC), pk=pk)
+    frozen = []
+    if project.registered_on is not None and project.generator_code:
+        frozen = certificate_selectors.frozen_for_plant(
+            project.generator_code, project.crediting_period_start, project.crediting_period_end
+        )
     context = {
         "project": project,
         "reports": project_selectors.reports_visible_to(PUBLIC)
         .filter(project=project)
         .order_by("period_start"),
-        "issuances": ledger_selectors.issuances().filter(project=project).order_by("first_serial"),
+        "issuances": _with_cancelled_certificates(
+            ledger_selectors.issuances().filter(project=project).order_by("first_serial")
+        ),
+        "frozen_certificates": frozen,
         "history": project.history.order_by("occurred_at", "id"),
     }
     return render(request, "web/project_detail.html", context)
 
 
 def issuance_list(request: HttpRequest) -> HttpResponse:
-    """Every issuance, newest first."""
+    """Every issuance, newest first, with the green certificates each cancelled."""
     issuances = ledger_selectors.issuances().order_by("-created_at", "-id")
-    return render(request, "web/issuance_list.html", {"page": _page(request, issuances)})
+    page = _page(request, issuances)
+    page.object_list = _with_cancelled_certificates(page.object_list)
+    return render(request, "web/issuance_list.html", {"page": page})
 
 
 def retirement_list(request: HttpRequest) -> HttpResponse:

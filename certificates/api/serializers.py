@@ -6,7 +6,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from certificates.models import CertificateBlock, CertificateClaim, GenerationType
+from certificates.models import (
+    CertificateBlock,
+    CertificateCancellation,
+    CertificateClaim,
+    GenerationType,
+)
 from certificates.stats import GROUPINGS
 from core.provinces import Province
 
@@ -24,15 +29,67 @@ class MonthField(serializers.Field):
         return f"{value:%Y-%m}"
 
 
+class CancelledForSerializer(serializers.ModelSerializer):
+    """Why a cancelled block was cancelled: the CCER issuance its electricity was credited by
+    (the GEC-CCER link)."""
+
+    cancelled_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = CertificateCancellation
+        fields = ["issuance", "project_reference", "report_reference", "cancelled_at"]
+        read_only_fields = fields
+
+
 class CertificateBlockSerializer(serializers.ModelSerializer):
     generation_month = MonthField(read_only=True)
     holder_name = serializers.CharField(source="holder.name", read_only=True)
+    cancellation = CancelledForSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Once cancelled for a CCER issuance (the GEC-CCER link): which; else null.",
+    )
 
     class Meta:
         model = CertificateBlock
         fields = ["id", "serial", "serial_first", "serial_last", "quantity", "generator_code",
                   "generator_name", "generation_type", "province", "generation_month",
-                  "expires_on", "tradable", "holder", "holder_name", "state"]  # fmt: skip
+                  "expires_on", "tradable", "holder", "holder_name", "state",
+                  "cancellation"]  # fmt: skip
+        read_only_fields = fields
+
+
+class PlantCertificatesSerializer(serializers.ModelSerializer):
+    """Certificates of a plant as the public reads them on a project or an issuance: serials,
+    plant and month, not the holder."""
+
+    generation_month = MonthField(read_only=True)
+
+    class Meta:
+        model = CertificateBlock
+        fields = ["id", "serial", "serial_first", "serial_last", "quantity", "generator_code",
+                  "generator_name", "generation_type", "generation_month", "state"]  # fmt: skip
+        read_only_fields = fields
+
+
+class CertificateCancellationSerializer(serializers.ModelSerializer):
+    """A public cancellation record: the certificates of a block cancelled at a CCER issuance,
+    because the electricity they stand for was credited."""
+
+    serial = serializers.CharField(source="block.serial", read_only=True)
+    serial_first = serializers.IntegerField(source="block.serial_first", read_only=True)
+    serial_last = serializers.IntegerField(source="block.serial_last", read_only=True)
+    quantity = serializers.IntegerField(source="block.quantity", read_only=True)
+    generator_code = serializers.CharField(source="block.generator_code", read_only=True)
+    generator_name = serializers.CharField(source="block.generator_name", read_only=True)
+    generation_month = MonthField(source="block.generation_month", read_only=True)
+    cancelled_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = CertificateCancellation
+        fields = ["block", "serial", "serial_first", "serial_last", "quantity", "generator_code",
+                  "generator_name", "generation_month", "issuance", "project_reference",
+                  "report_reference", "cancelled_at"]  # fmt: skip
         read_only_fields = fields
 
 
@@ -99,7 +156,7 @@ class CertificateClaimSerializer(serializers.ModelSerializer):
         return None
 
 
-class TotalsQuerySerializer(serializers.Serializer):
+class CertificateTotalsQuerySerializer(serializers.Serializer):
     group_by = serializers.ChoiceField(choices=list(GROUPINGS))
     generation_type = serializers.ChoiceField(choices=GenerationType.choices, required=False)
     province = serializers.ChoiceField(choices=Province.choices, required=False)
@@ -108,7 +165,7 @@ class TotalsQuerySerializer(serializers.Serializer):
     )
 
 
-class TotalsRowSerializer(serializers.Serializer):
+class CertificateTotalsRowSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="the group: a state, generation type or province")
     label = serializers.CharField()
     certificates = serializers.IntegerField(

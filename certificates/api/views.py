@@ -2,7 +2,7 @@
 (public records)."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -16,19 +16,21 @@ from certificates.api.filters import CertificateBlockFilter
 from certificates.api.serializers import (
     CertificateBlockSerializer,
     CertificateClaimSerializer,
+    CertificateTotalsQuerySerializer,
+    CertificateTotalsRowSerializer,
     ClaimInputSerializer,
     ImportInputSerializer,
     ImportRefusalSerializer,
     ImportResultSerializer,
-    TotalsQuerySerializer,
-    TotalsRowSerializer,
 )
 from certificates.services.claims import claim_certificates
+from certificates.services.import_jobs import runs_as_job, start_import_job
 from certificates.services.imports import import_certificates
 from certificates.stats import certificate_totals
 from core.api import IDEMPOTENCY_KEY, CSVRenderer, answer_once, parsed
 from core.parsers import CSVParser, DepthLimitedJSONParser
 from core.permissions import IsOperator
+from core.serializers import JobSerializer
 
 
 class CertificateBlockViewSet(
@@ -49,19 +51,34 @@ class CertificateBlockViewSet(
 class ImportView(APIView):
     """The operator imports rows of the national GEC system's export, as `text/csv` (a header,
     then one row per line) or JSON `{rows: [...]}`: all rows or none. A bad row is a 400 naming
-    each bad cell: `{"rows": [{"row": 3, "column": "province", "message": "..."}]}`."""
+    each bad cell: `{"rows": [{"row": 3, "column": "province", "message": "..."}]}`. More rows
+    than GEC_IMPORT_TASK_ROWS are imported by a job: a 202 with the job and its URL (also in
+    `Location`), whose `errors` name the bad cells if it fails."""
 
     permission_classes = [IsAuthenticated, IsOperator]
     parser_classes = [DepthLimitedJSONParser, CSVParser]
 
     @extend_schema(
         request={"application/json": ImportInputSerializer, "text/csv": OpenApiTypes.STR},
-        responses={201: ImportResultSerializer, 400: ImportRefusalSerializer},
+        responses={
+            201: ImportResultSerializer,
+            202: OpenApiResponse(
+                JobSerializer,
+                description="More rows than GEC_IMPORT_TASK_ROWS: the job that imports them, "
+                "polled at its `url` (also the `Location` header).",
+            ),
+            400: ImportRefusalSerializer,
+        },
     )
     def post(self, request: Request) -> Response:
-        result = import_certificates(
-            actor=request.user, rows=parsed(ImportInputSerializer, request)["rows"]
-        )
+        rows = parsed(ImportInputSerializer, request)["rows"]
+        if runs_as_job(rows):
+            job = start_import_job(actor=request.user, rows=rows)
+            data = JobSerializer(job, context={"request": request}).data
+            return Response(
+                data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]}
+            )
+        result = import_certificates(actor=request.user, rows=rows)
         return Response(ImportResultSerializer(result).data, status=status.HTTP_201_CREATED)
 
 
@@ -108,11 +125,11 @@ class CertificateTotalsView(APIView):
 
     @extend_schema(
         parameters=[
-            TotalsQuerySerializer,
+            CertificateTotalsQuerySerializer,
             OpenApiParameter("format", enum=["json", "csv"], description="csv for a spreadsheet"),
         ],
-        responses=TotalsRowSerializer(many=True),
+        responses=CertificateTotalsRowSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        query = parsed(TotalsQuerySerializer, request, request.query_params)
+        query = parsed(CertificateTotalsQuerySerializer, request, request.query_params)
         return Response(certificate_totals(**query))

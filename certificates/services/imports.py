@@ -20,9 +20,11 @@ from certificates.models import (
     CertificateRange,
     GenerationType,
 )
+from certificates.services import ccer_link
 from certificates.validity import expires_on, is_expired
 from core.audit import record_event
 from core.errors import AccessDenied, InvalidRows
+from core.jobs import Progress, reporting
 from core.provinces import Province
 
 COLUMNS = (
@@ -184,14 +186,17 @@ def _stored_overlapping(first: int, last: int) -> list[CertificateRange]:
     )
 
 
-def _compare(parsed: list[_Row]) -> tuple[list[_Row], int, list[dict[str, Any]]]:
+def _compare(
+    parsed: list[_Row], progress: Progress | None = None
+) -> tuple[list[_Row], int, list[dict[str, Any]]]:
     """The rows to insert, the number skipped, and the problems: rows overlapping each other or
-    stored rows, or repeating a stored range with other data. Caller holds the import lock."""
+    stored rows, or repeating a stored range with other data, reporting to `progress` the rows
+    compared. Caller holds the import lock."""
     problems: list[dict[str, Any]] = []
     new: list[_Row] = []
     skipped = 0
     reach: _Row | None = None  # of the rows before, the one whose range reaches furthest
-    for row in sorted(parsed, key=lambda row: (row.serials, row.number)):
+    for row in reporting(sorted(parsed, key=lambda row: (row.serials, row.number)), progress):
         first, last = row.serials
         if reach is not None and reach.serials[1] >= first:
             problems.append(_problem(row, "serial_first", OVERLAPS_ROW.format(
@@ -225,13 +230,27 @@ def _problem(row: _Row, column: str, message: str) -> dict[str, Any]:
     return {"row": row.number, "column": column, "message": message}
 
 
+def _arriving_state(source: CertificateRange, today: date, links: ccer_link.ImportLinks) -> str:
+    """A new row's block is `expired` past its validity, `frozen` where its plant's electricity
+    of that month earns a registered project's credits (the GEC-CCER link), else `active`."""
+    if is_expired(source.expires_on, today):
+        return CertificateBlock.State.EXPIRED
+    if links.project_for(source.generator_code, source.generation_month) is not None:
+        return CertificateBlock.State.FROZEN
+    return CertificateBlock.State.ACTIVE
+
+
 @transaction.atomic
-def import_certificates(*, actor: User, rows: Sequence[Mapping[str, Any]]) -> ImportResult:
+def import_certificates(
+    *, actor: User, rows: Sequence[Mapping[str, Any]], progress: Progress | None = None
+) -> ImportResult:
     """Import rows of the national GEC system's export (columns `COLUMNS`), all or none: each
     new row becomes a stored range and one active block held by the organisation whose unified
     social credit code it names, valid until `certificates.validity.expires_on` (a row already
-    past it is imported `expired`). A row imported before, unchanged, is skipped. Any bad row
-    refuses the whole import, every bad cell named (`InvalidRows`)."""
+    past it is imported `expired`, one whose month the GEC-CCER link governs `frozen`). A row
+    imported before, unchanged, is skipped. Any bad row refuses the whole import, every bad cell
+    named (`InvalidRows`). `progress(rows_done)`, if given, hears of the rows compared with the
+    stored ones, the slow part (a job's, `certificates.services.import_jobs`)."""
     if not rules.can_import(actor):
         raise AccessDenied()
     if not rows:
@@ -251,7 +270,7 @@ def import_certificates(*, actor: User, rows: Sequence[Mapping[str, Any]]) -> Im
         raise InvalidRows(problems)
     # One import at a time: the comparison with stored rows holds until the insert commits.
     lock_imports()
-    new, skipped, problems = _compare(parsed)
+    new, skipped, problems = _compare(parsed, progress)
     if problems:
         raise InvalidRows(sorted(problems, key=lambda problem: problem["row"]))
     batch = CertificateImport.objects.create(
@@ -271,16 +290,16 @@ def import_certificates(*, actor: User, rows: Sequence[Mapping[str, Any]]) -> Im
             for row in sorted(new, key=lambda row: row.number)
         ]
     )
-    CertificateBlock.objects.bulk_create(
+    # Read under the import lock, which every link is written under (the GEC-CCER link).
+    links = ccer_link.import_links(source.generator_code for source in ranges)
+    blocks = CertificateBlock.objects.bulk_create(
         [
             CertificateBlock(
                 source=source,
                 serial_first=source.serial_first,
                 serial_last=source.serial_last,
                 quantity=source.quantity,
-                state=CertificateBlock.State.EXPIRED
-                if is_expired(source.expires_on, today)
-                else CertificateBlock.State.ACTIVE,
+                state=_arriving_state(source, today, links),
                 expires_on=source.expires_on,
                 **{column: getattr(source, column) for column in DATA_COLUMNS},
             )
@@ -299,4 +318,5 @@ def import_certificates(*, actor: User, rows: Sequence[Mapping[str, Any]]) -> Im
             "certificates": sum(source.quantity for source in ranges),
         },
     )
+    ccer_link.record_frozen_on_import(actor=actor, blocks=blocks, links=links)
     return ImportResult(batch=batch, imported=len(new), skipped=skipped, blocks=len(ranges))

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "methodologies",
     "certificates",
+    "compute",
     "registry.calendar",
     "registry.projects",
     "registry.ledger",
@@ -191,6 +192,8 @@ SPECTACULAR_SETTINGS = {
         "ReconciliationProblemEnum": "core.partitions.PROBLEM_KINDS",
         "MovementKindEnum": "registry.ledger.models.Movement.Kind",
         "AccountKindEnum": "registry.ledger.models.HoldingAccount.Kind",
+        "ProjectStatusEnum": "registry.projects.models.ProjectStatus",
+        "CertificateStateEnum": "certificates.models.CertificateBlock.State",
     },
 }
 
@@ -226,6 +229,29 @@ CLAIM_MAX_REDUCTIONS = env.int("CLAIM_MAX_REDUCTIONS", default=100_000_000_000)
 GEC_VALIDITY_MONTHS = env.int("GEC_VALIDITY_MONTHS", default=24)
 GEC_LEGACY_BEFORE = date.fromisoformat(env("GEC_LEGACY_BEFORE", default="2024-01-01"))
 GEC_LEGACY_VALID_UNTIL = date.fromisoformat(env("GEC_LEGACY_VALID_UNTIL", default="2025-12-31"))
+# The GEC-CCER link (NEA/MEE notice 国能综通新能〔2024〕124号, from 2024-10-01 for two years):
+# electricity generated in a month whose first day lies from GEC_CCER_LINK_FROM through
+# GEC_CCER_LINK_UNTIL earns either green certificates or CCER credits, never both
+# (`certificates.services.ccer_link`).
+GEC_CCER_LINK_FROM = date.fromisoformat(env("GEC_CCER_LINK_FROM", default="2024-10-01"))
+GEC_CCER_LINK_UNTIL = date.fromisoformat(env("GEC_CCER_LINK_UNTIL", default="2026-09-30"))
+# An import of more rows than this runs as a job (`core.jobs`): the request answers 202 with the
+# job at once, and a task imports the rows while the caller polls /api/v1/jobs/{id}/.
+GEC_IMPORT_TASK_ROWS = env.int("GEC_IMPORT_TASK_ROWS", default=1000)
+
+# Compute accounting (GHG Protocol Scope 2, dual reporting): which emission-factor series plays
+# which role. Location-based: the grid region's average, the national average where the region
+# has none; market-based: the residual mix, the national average without market-traded
+# non-fossil power. The tier is the best grade of COMPUTE_TIER_SCHEME the PUE meets, shown with
+# the thresholds of COMPUTE_TARGET_SCHEMES beside it (all in the reference data).
+COMPUTE_LOCATION_SERIES = env("COMPUTE_LOCATION_SERIES", default="cn-regional-average")
+COMPUTE_NATIONAL_SERIES = env("COMPUTE_NATIONAL_SERIES", default="cn-national-average")
+COMPUTE_RESIDUAL_SERIES = env(
+    "COMPUTE_RESIDUAL_SERIES", default="cn-national-excl-market-nonfossil"
+)
+COMPUTE_NATIONAL_REGION = env("COMPUTE_NATIONAL_REGION", default="CN")
+COMPUTE_TIER_SCHEME = env("COMPUTE_TIER_SCHEME", default="gb-40879-2021")
+COMPUTE_TARGET_SCHEMES = env.list("COMPUTE_TARGET_SCHEMES", default=["policy-target", "reference"])
 
 # The public front page's totals are an aggregate over every credit block: kept this many seconds
 # in the cache, so a busy front page does not rerun it per visit (0: computed on every visit).

@@ -1,7 +1,9 @@
 """Row locks of the ledger, in the global order of `registry.projects.locks` continued:
 project, monitoring report, then accounts, then block, then the serial counter, each by primary
-key. Every service that locks more than one kind of row goes through these helpers in that
-order, so two transactions never wait on each other in a cycle."""
+key, and last the green certificate blocks an issuance cancels under the GEC-CCER link (the
+import lock when registration freezes them; `certificates.locks`). Every service that locks
+more than one kind of row goes through these helpers in that order, so two transactions never
+wait on each other in a cycle."""
 
 from core import rows
 from registry.ledger.models import CreditBlock, HoldingAccount

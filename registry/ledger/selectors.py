@@ -4,12 +4,23 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet, Sum
 
+from certificates import selectors as certificate_selectors
+from certificates.models import CertificateCancellation
 from core.roles import can_read_everything
 from registry.ledger.models import CreditBlock, HoldingAccount, Issuance, Movement, Retirement
 
 
 def issuances() -> QuerySet[Issuance]:
     return Issuance.objects.select_related("project", "report").prefetch_related("blocks")
+
+
+def certificate_cancellations(issuance_ids: list[int]) -> dict[int, list[CertificateCancellation]]:
+    """The green certificates cancelled at each of these issuances (the GEC-CCER link), in
+    serial order: public, as the issuances are."""
+    by_issuance: dict[int, list[CertificateCancellation]] = {}
+    for record in certificate_selectors.cancellations_of_issuances(issuance_ids):
+        by_issuance.setdefault(record.issuance, []).append(record)
+    return by_issuance
 
 
 def accounts_visible_to(user: Any) -> QuerySet[HoldingAccount]:

@@ -10,7 +10,7 @@ from registry.projects.models import MonitoringReport, Project
 class ProjectAdmin(ReadOnlyAdmin):
     list_display = ["reference", "title", "proponent", "methodology", "status", "review_due_on"]
     list_filter = ["status", "sector", "province"]
-    search_fields = ["title", "proponent__name"]
+    search_fields = ["title", "proponent__name", "generator_code"]
 
 
 @admin.register(MonitoringReport)

@@ -68,6 +68,12 @@ class Project(TimeStampedModel):
     crediting_period_start = models.DateField()
     crediting_period_end = models.DateField()
     parameters = models.JSONField(default=dict, blank=True)
+    generator_code = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The national GEC system's code of the project's power plant, where its "
+        "methodology's electricity also earns green certificates (the GEC-CCER link); else empty.",
+    )
     estimated_annual_reductions = models.DecimalField(
         max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES
     )
@@ -162,6 +168,16 @@ class MonitoringReport(TimeStampedModel):
         max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES
     )
     calculation_trace = models.JSONField(default=dict, blank=True)
+    certificate_electricity_mwh = models.DecimalField(
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=AMOUNT_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+        help_text="The net electricity (MWh, rounded up to the column's places) the claim "
+        "credits where the GEC-CCER link governs its period: as many frozen green certificates "
+        "are cancelled, rounded up to whole ones, when its credits are issued. Null where the "
+        "link does not govern the period.",
+    )
     verifier = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="verification_engagements"
     )
@@ -194,6 +210,11 @@ class MonitoringReport(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=models.Q(claimed_reductions__gte=0), name="report_claim_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(certificate_electricity_mwh__isnull=True)
+                | models.Q(certificate_electricity_mwh__gte=0),
+                name="report_certificate_electricity_not_negative",
             ),
             # CCER 2023: the verified amount never exceeds the amount claimed.
             models.CheckConstraint(

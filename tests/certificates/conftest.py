@@ -10,6 +10,7 @@ from stdnum.cn import uscc
 from certificates.models import CertificateBlock
 from certificates.services.imports import import_certificates
 from tests.conftest import make_organization, make_user
+from tests.registry.conftest import dates, lifecycle, offshore_wind, parties  # noqa: F401
 
 _codes = itertools.count(1)
 

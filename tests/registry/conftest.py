@@ -1,5 +1,6 @@
 """Projects and reports in every state, built through the real services."""
 
+import itertools
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
@@ -117,8 +118,20 @@ def parties(users, dates):
     return {**users, "verifier2": make_user(second_verifier, username="verifier2")}
 
 
+_generators = itertools.count(1)
+
+
+def generator_code() -> str:
+    """A power plant's code in the national GEC system, a new one each time: a plant earns
+    credits under one registered project at a time."""
+    return f"GEN-SH-{next(_generators):05d}"
+
+
 def project_fields(verifier, methodology, **changes) -> dict:
+    """A project design; it names a plant where the methodology's electricity also earns green
+    certificates (the GEC-CCER link), as it must."""
     dates = LifecycleDates.today()
+    plant = {"generator_code": generator_code()} if methodology.certificate_electricity else {}
     return {
         "title": "Donghai Bridge offshore wind farm phase III",
         "methodology": methodology,
@@ -130,6 +143,7 @@ def project_fields(verifier, methodology, **changes) -> dict:
         "crediting_period_end": dates.crediting_period_end,
         "parameters": DESIGN_PARAMETERS,
         "verifier": verifier,
+        **plant,
         **changes,
     }
 

@@ -122,6 +122,7 @@ def test_a_bad_unit_in_a_project_is_a_400(unit, parties, offshore_wind, dates):
             "crediting_period_end": dates.crediting_period_end.isoformat(),
             "parameters": {**DESIGN_PARAMETERS, "EG_export": with_unit(unit)},
             "verifier": parties["verifier"].organization.pk,
+            "generator_code": "GEN-SH-DONGHAI-3",
         },
         format="json",
     )

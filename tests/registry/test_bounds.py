@@ -302,6 +302,7 @@ def project_body(parties, methodology, dates, parameters=DESIGN_PARAMETERS, **ch
         "crediting_period_end": dates.crediting_period_end.isoformat(),
         "parameters": parameters,
         "verifier": parties["verifier"].organization.pk,
+        "generator_code": "GEN-SH-DONGHAI-3",
         **changes,
     }
 

@@ -6,19 +6,43 @@ The rows are built through the real services (an issued offshore wind report, a 
 each case then writes one bad row in SQL and expects PostgreSQL's refusal, named.
 """
 
+from datetime import timedelta
+from decimal import Decimal
+
 import psycopg.errors
 import pytest
 from django.apps import apps
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.db import DatabaseError, connection, transaction
 from django.db.models import CheckConstraint
+from django.test import override_settings
 
 from accounts.models import Accreditation, Organization
-from certificates.models import CertificateBlock, CertificateClaim, CertificateRange
+from certificates.models import (
+    CertificateBlock,
+    CertificateCancellation,
+    CertificateClaim,
+    CertificateRange,
+    LinkedGenerator,
+)
+from certificates.services import ccer_link
 from certificates.services.claims import claim_certificates
+from certificates.services.import_jobs import start_import_job
 from certificates.services.imports import import_certificates
-from core.models import AuditChainHead, AuditEntry
-from methodologies.models import EmissionFactor, Equation, GlobalWarmingPotential, Parameter
+from certificates.validity import first_of_next_month
+from compute.models import DataCentre, Reading, ReadingClaim
+from compute.services.data_centres import register_data_centre
+from compute.services.readings import record_reading
+from core.models import AuditChainHead, AuditEntry, Job
+from methodologies.models import (
+    EfficiencyTier,
+    EmissionFactor,
+    EnergyConversion,
+    Equation,
+    GlobalWarmingPotential,
+    Parameter,
+    ProvinceGridRegion,
+)
 from registry.ledger.models import (
     CreditBlock,
     HoldingAccount,
@@ -55,8 +79,61 @@ def rows(lifecycle, parties, offshore_wind):
         period_start=this_month(),
         period_end=this_month(),
     )
+    # Queued: the test's transaction never commits, so no task runs it.
+    job = start_import_job(actor=parties["operator"], rows=[row(holder, 2001, 3000)])
+    # The GEC-CCER link: a plant linked to the project, its certificates of this month frozen,
+    # and 400 of them cancelled at the report's issuance.
+    month_end = first_of_next_month(this_month()) - timedelta(days=1)
+    with override_settings(GEC_CCER_LINK_FROM=this_month(), GEC_CCER_LINK_UNTIL=month_end):
+        import_certificates(
+            actor=parties["operator"], rows=[row(holder, 5001, 6000, generator_code="GEN-LINKED")]
+        )
+        link = {"generator_code": "GEN-LINKED", "period_start": this_month()}
+        ccer_link.freeze_for_project(
+            actor=parties["operator"],
+            period_end=month_end,
+            project_reference=report.project.reference,
+            **link,
+        )
+        [cancellation] = ccer_link.cancel_for_issuance(
+            actor=parties["operator"],
+            period_end=month_end,
+            mwh=Decimal("399.5"),
+            issuance=Issuance.objects.get(report=report).pk,
+            project_reference=report.project.reference,
+            report_reference=report.reference,
+            **link,
+        )
+    # A data centre's reading with 10 certificates claimed, then its correction.
+    data_centre = register_data_centre(
+        actor=parties["proponent"], name="Yizhuang computing centre", province="Beijing"
+    )
+    reading = {
+        "actor": parties["proponent"],
+        "data_centre": data_centre,
+        "period_start": this_month(),
+        "period_end": first_of_next_month(this_month()),
+        "it_energy_kwh": Decimal(800000),
+    }
+    superseded = record_reading(
+        **reading,
+        total_energy_kwh=Decimal(1000000),
+        certificates=[{"block": CertificateBlock.objects.get(state="active").pk, "quantity": 10}],
+    ).reading
+    current = record_reading(**reading, total_energy_kwh=Decimal(1100000)).reading
     return {
-        "certificate_range": CertificateRange.objects.get().pk,
+        "data_centre": data_centre.pk,
+        "reading": current.pk,
+        "superseded_reading": superseded.pk,
+        "reading_claim": ReadingClaim.objects.get().pk,
+        "grid_region": ProvinceGridRegion.objects.first().pk,
+        "efficiency_tier": EfficiencyTier.objects.first().pk,
+        "energy_conversion": EnergyConversion.objects.first().pk,
+        "job": job.pk,
+        "linked_generator": LinkedGenerator.objects.get(generator_code="GEN-LINKED").pk,
+        "certificate_cancellation": cancellation.pk,
+        "cancelled_block": cancellation.block_id,
+        "certificate_range": CertificateRange.objects.get(serial_first=1).pk,
         "certificate_block": CertificateBlock.objects.get(state="active").pk,
         "claimed_block": claim.block_id,
         "certificate_claim": claim.pk,
@@ -223,6 +300,84 @@ CONSTRAINT_CASES = {
     "certificate_claim_quantity_positive": lambda r: copy_row(
         CertificateClaim, r["certificate_claim"], quantity="0"
     ),
+    "job_state_valid": lambda r: update_row(Job, r["job"], "state = 'lost'"),
+    "job_rows_done_non_negative": lambda r: update_row(Job, r["job"], "rows_done = -1"),
+    "job_rows_done_within_total": lambda r: update_row(Job, r["job"], "rows_done = rows_total + 1"),
+    # A succeeded job needs a result and every row done: each case gives it only one of the two.
+    "job_succeeded_every_row_done": lambda r: update_row(
+        Job, r["job"], "state = 'succeeded', result = '{}', rows_done = 0"
+    ),
+    "job_result_when_succeeded": lambda r: update_row(
+        Job, r["job"], "state = 'succeeded', rows_done = rows_total"
+    ),
+    "job_failed_names_errors": lambda r: update_row(
+        Job, r["job"], "state = 'failed', errors = '[]'"
+    ),
+    "report_certificate_electricity_not_negative": lambda r: update_row(
+        MonitoringReport, r["report"], "certificate_electricity_mwh = -1"
+    ),
+    # Linked plants are append-only: bad copies.
+    "linked_generator_period_ordered": lambda r: copy_row(
+        LinkedGenerator,
+        r["linked_generator"],
+        generator_code="'GEN-OTHER'",
+        period_end="period_start - 1",
+    ),
+    "linked_generator_periods_do_not_overlap": lambda r: copy_row(
+        LinkedGenerator,
+        r["linked_generator"],
+        period_start="period_end",
+        period_end="period_end + 1",
+    ),
+    "province_grid_region_province_valid": lambda r: copy_row(
+        ProvinceGridRegion, r["grid_region"], area="'Taipei'", province="'Taipei'"
+    ),
+    "efficiency_tier_pue_at_least_one": lambda r: copy_row(
+        EfficiencyTier, r["efficiency_tier"], tier="'better than perfect'", pue_max="0.9"
+    ),
+    "energy_conversion_positive": lambda r: copy_row(
+        EnergyConversion, r["energy_conversion"], carrier="'coal'", kgce_per_unit="0"
+    ),
+    "data_centre_province_valid": lambda r: update_row(
+        DataCentre, r["data_centre"], "province = 'Taipei'"
+    ),
+    # Readings are corrected, never edited: bad copies, as history rows clear of the current one
+    # (PostgreSQL checks CHECK constraints in the order of their names: each copy breaks one).
+    "reading_period_not_empty": lambda r: copy_row(
+        Reading, r["reading"], **HISTORY, period_end="period_start"
+    ),
+    "reading_within_one_year": lambda r: copy_row(
+        Reading,
+        r["reading"],
+        **HISTORY,
+        period_end="make_date(CAST(EXTRACT(YEAR FROM period_start) AS integer) + 1, 1, 2)",
+    ),
+    "reading_it_energy_within_total": lambda r: copy_row(
+        Reading, r["reading"], **HISTORY, it_energy_kwh="total_energy_kwh + 1"
+    ),
+    "reading_onsite_renewable_within_total": lambda r: copy_row(
+        Reading,
+        r["reading"],
+        **HISTORY,
+        onsite_renewable_kwh="-1",
+        grid_energy_kwh="total_energy_kwh + 1",
+        green_energy_kwh="certificates_quantity * 1000 - 1",
+    ),
+    "reading_water_not_negative": lambda r: copy_row(
+        Reading, r["reading"], **HISTORY, water_m3="-1"
+    ),
+    "reading_certificates_within_grid_energy": lambda r: copy_row(
+        Reading,
+        r["reading"],
+        **HISTORY,
+        certificates_quantity="-1",
+        green_energy_kwh="onsite_renewable_kwh - 1000",
+    ),
+    "reading_grid_and_green_energy_add_up": lambda r: copy_row(
+        Reading, r["reading"], **HISTORY, green_energy_kwh="green_energy_kwh + 1"
+    ),
+    # A second current reading of the same period.
+    "readings_do_not_overlap": lambda r: copy_row(Reading, r["reading"], supersedes_id="NULL"),
     "idempotency_answer_whole": lambda r: (
         "INSERT INTO core_idempotencyrecord (created_at, organization_id, user_id, key, "
         "endpoint, request_hash, response_status, response_body) "
@@ -234,6 +389,8 @@ CONSTRAINT_CASES = {
 
 # Serials of a copied certificate row, clear of every stored one.
 AWAY = {"serial_first": "serial_first + 1000000", "serial_last": "serial_last + 1000000"}
+# A copied reading as history: superseded, and superseding none.
+HISTORY = {"superseded_at": "now()", "supersedes_id": "NULL"}
 
 
 def _methodology():
@@ -332,9 +489,67 @@ TRIGGER_CASES = {
         lambda r: update_row(CertificateClaim, r["certificate_claim"], "consumer = 'Someone'"),
         lambda r: f"DELETE FROM certificates_certificateclaim WHERE id = {r['certificate_claim']}",
     ],
+    # Data centres' readings reference claims (compute_readingclaim): CASCADE, as for ranges.
     "certificates_certificateclaim_no_truncate": [
-        lambda r: "TRUNCATE certificates_certificateclaim"
+        lambda r: "TRUNCATE certificates_certificateclaim CASCADE"
     ],
+    "certificates_linkedgenerator_append_only": [
+        lambda r: update_row(
+            LinkedGenerator, r["linked_generator"], "project_reference = 'P999999'"
+        ),
+        lambda r: f"DELETE FROM certificates_linkedgenerator WHERE id = {r['linked_generator']}",
+    ],
+    "certificates_linkedgenerator_no_truncate": [lambda r: "TRUNCATE certificates_linkedgenerator"],
+    "certificates_certificatecancellation_append_only": [
+        lambda r: update_row(
+            CertificateCancellation, r["certificate_cancellation"], "issuance = issuance + 1"
+        ),
+        lambda r: (
+            "DELETE FROM certificates_certificatecancellation "
+            f"WHERE id = {r['certificate_cancellation']}"
+        ),
+    ],
+    "certificates_certificatecancellation_no_truncate": [
+        lambda r: "TRUNCATE certificates_certificatecancellation"
+    ],
+    "certificates_cancelled_block_fixed": [
+        lambda r: update_row(CertificateBlock, r["cancelled_block"], "state = 'frozen'"),
+        lambda r: f"DELETE FROM certificates_certificateblock WHERE id = {r['cancelled_block']}",
+    ],
+    "methodologies_provincegridregion_append_only": [
+        lambda r: update_row(ProvinceGridRegion, r["grid_region"], "grid_region = 'CN-South'"),
+        lambda r: f"DELETE FROM methodologies_provincegridregion WHERE id = {r['grid_region']}",
+    ],
+    "methodologies_provincegridregion_no_truncate": [
+        lambda r: "TRUNCATE methodologies_provincegridregion"
+    ],
+    "methodologies_efficiencytier_append_only": [
+        lambda r: update_row(EfficiencyTier, r["efficiency_tier"], "pue_max = 2"),
+        lambda r: f"DELETE FROM methodologies_efficiencytier WHERE id = {r['efficiency_tier']}",
+    ],
+    "methodologies_efficiencytier_no_truncate": [lambda r: "TRUNCATE methodologies_efficiencytier"],
+    "methodologies_energyconversion_append_only": [
+        lambda r: update_row(EnergyConversion, r["energy_conversion"], "kgce_per_unit = 1"),
+        lambda r: f"DELETE FROM methodologies_energyconversion WHERE id = {r['energy_conversion']}",
+    ],
+    "methodologies_energyconversion_no_truncate": [
+        lambda r: "TRUNCATE methodologies_energyconversion"
+    ],
+    # A current reading's figures may be recomputed and it may be superseded, once; nothing else.
+    "compute_reading_corrected_not_edited": [
+        lambda r: update_row(Reading, r["reading"], "water_m3 = 1"),
+        lambda r: update_row(Reading, r["reading"], "pue = pue + 1"),
+        lambda r: update_row(Reading, r["superseded_reading"], "superseded_at = now()"),
+        lambda r: update_row(Reading, r["superseded_reading"], "tier = '1'"),
+        lambda r: f"DELETE FROM compute_reading WHERE id = {r['reading']}",
+    ],
+    # Claims reference readings: without CASCADE, PostgreSQL refuses before any trigger runs.
+    "compute_reading_no_truncate": [lambda r: "TRUNCATE compute_reading CASCADE"],
+    "compute_readingclaim_append_only": [
+        lambda r: update_row(ReadingClaim, r["reading_claim"], "named_block = 0"),
+        lambda r: f"DELETE FROM compute_readingclaim WHERE id = {r['reading_claim']}",
+    ],
+    "compute_readingclaim_no_truncate": [lambda r: "TRUNCATE compute_readingclaim"],
     "certificates_claimed_block_fixed": [
         lambda r: update_row(CertificateBlock, r["claimed_block"], "state = 'active'"),
         lambda r: update_row(CertificateBlock, r["claimed_block"], "holder_id = holder_id"),

@@ -42,12 +42,14 @@ def test_design_document_to_credits_in_the_proponents_account(parties, offshore_
                 "crediting_period_end": dates.crediting_period_end.isoformat(),
                 "parameters": DESIGN_PARAMETERS,
                 "verifier": parties["verifier"].organization.pk,
+                "generator_code": "GEN-SH-DONGHAI-3",
             },
             format="json",
         ),
         201,
     )
     assert project["status"] == "draft"
+    assert project["generator_code"] == "GEN-SH-DONGHAI-3"
     assert project["estimated_annual_reductions"] == "687370.875"
     url = f"/api/v1/projects/{project['id']}"
     assert public.get(f"{url}/").status_code == 404  # drafts are private

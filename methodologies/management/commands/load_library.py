@@ -17,14 +17,13 @@ class Command(BaseCommand):
         try:
             # One transaction: reference data and library land together or not at all.
             with transaction.atomic():
-                factors, potentials = load_reference_data()
+                reference = load_reference_data()
                 added = load_library()
         except (LibraryError, ReferenceDataConflict) as error:
             raise CommandError(str(error)) from error
-        if factors or potentials:
-            self.stdout.write(
-                f"Added reference data: {factors} emission factors, {potentials} GWP values."
-            )
+        if any(reference.values()):
+            counts = ", ".join(f"{count} {name}" for name, count in reference.items() if count)
+            self.stdout.write(f"Added reference data: {counts}.")
         for methodology in added:
             self.stdout.write(f"Published {methodology.identifier}: {methodology.title}")
         if not added:

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Organization
+from certificates.api.serializers import CertificateCancellationSerializer
 from core.serializers import NoteInputSerializer
 from registry.ledger import selectors
 from registry.ledger.models import (
@@ -35,12 +36,25 @@ class VintageSerializer(serializers.Serializer):
 class IssuanceSerializer(serializers.ModelSerializer):
     project_reference = serializers.CharField(source="project.reference")
     vintages = serializers.SerializerMethodField()
+    cancelled_certificates = serializers.SerializerMethodField(
+        help_text="The green certificates cancelled because the electricity they stand for was "
+        "credited by this issuance (the GEC-CCER link), in serial order; empty elsewhere."
+    )
 
     class Meta:
         model = Issuance
         fields = ["id", "project", "project_reference", "report", "quantity", "first_serial",
-                  "last_serial", "vintages", "created_at"]  # fmt: skip
+                  "last_serial", "vintages", "cancelled_certificates", "created_at"]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(CertificateCancellationSerializer(many=True))
+    def get_cancelled_certificates(self, issuance: Issuance) -> list[dict]:
+        """From the context where the view read them for a whole page, else read now."""
+        by_issuance = self.context.get("cancellations")
+        if by_issuance is None:
+            by_issuance = selectors.certificate_cancellations([issuance.pk])
+        records = by_issuance.get(issuance.pk, [])
+        return CertificateCancellationSerializer(records, many=True).data
 
     @extend_schema_field(VintageSerializer(many=True))
     def get_vintages(self, issuance: Issuance) -> list[dict[str, int]]:

@@ -210,6 +210,18 @@ class IssuanceViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.issuances()
 
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["cancellations"] = getattr(self, "_cancellations", None)
+        return context
+
+    def paginate_queryset(self, queryset):
+        # The certificates cancelled by a whole page of issuances, in one query.
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            self._cancellations = selectors.certificate_cancellations([i.pk for i in page])
+        return page
+
 
 NO_RECONCILIATION_YET = "No reconciliation has run yet."
 

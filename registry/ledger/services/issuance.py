@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from accounts.models import Organization, User
+from certificates.services import ccer_link
 from core.audit import record_event
 from core.errors import AccessDenied, Conflict, InvalidInput, InvalidTransition, violates
 from methodologies.services import require_approved
@@ -110,6 +111,14 @@ def issue_credits(
     vintage, in one transaction. Two operators issuing at once: the second waits on the
     report lock, then finds it issued and gets a 409.
 
+    Under the GEC-CCER link (a report with `certificate_electricity_mwh`), the green
+    certificates for the report's net electricity, rounded up to whole MWh, are cancelled in
+    the same transaction, the lowest serials of its months first (`ccer_link`), named by the
+    issuance; fewer frozen certificates than that is a 409 and nothing is issued. The
+    electricity cancelled is the report's as calculated, whatever the verified amount: the
+    verifier verifies tonnes, not meter readings, and the credited MWh is the one the claim
+    was computed from, so none of it keeps a certificate.
+
     Only under an approved methodology version (409). A claim above its project's estimate
     (`reports.above_estimate`) is issued only with `override` and its `reason`, which the audit
     entry records; no claim earns more than CLAIM_MAX_REDUCTIONS credits, override or not."""
@@ -185,6 +194,19 @@ def issue_credits(
         )
         for block in blocks
     )
+    if report.certificate_electricity_mwh is not None:
+        # The GEC-CCER link: the credited electricity's certificates are cancelled with the
+        # issuance. Their blocks are locked last of the rows, before any audit entry.
+        ccer_link.cancel_for_issuance(
+            actor=actor,
+            generator_code=project.generator_code,
+            period_start=report.period_start,
+            period_end=report.period_end,
+            mwh=report.certificate_electricity_mwh,
+            issuance=issuance.pk,
+            project_reference=project.reference,
+            report_reference=report.reference,
+        )
     move(report, "issue", actor=actor, note=note)
     record_event(
         actor=actor,

@@ -5,6 +5,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Organization
+from certificates import selectors as certificate_selectors
+from certificates.api.serializers import PlantCertificatesSerializer
 from core.api import DecimalString
 from core.provinces import Province
 from core.sectors import Sector
@@ -47,12 +49,37 @@ class ProjectSerializer(ReviewDeadlineMixin, serializers.ModelSerializer):
             "id", "reference", "title", "description", "proponent", "proponent_name",
             "methodology", "methodology_identifier", "sector", "province", "location",
             "construction_start", "crediting_period_start", "crediting_period_end",
-            "parameters", "estimated_annual_reductions", "estimate_trace", "verifier",
+            "parameters", "generator_code", "estimated_annual_reductions", "estimate_trace",
+            "verifier",
             "status", "submitted_on", "publicity_ends_on", "publicity_end_provisional",
             "validation_opinion", "validation_report", "validated_on", "review_due_on",
             "review_due_provisional", "review_overdue", "registered_on", "created_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+class ProjectDetailSerializer(ProjectSerializer):
+    """One project, with the green certificates of its plant frozen for it (the GEC-CCER
+    link): public, as the project is."""
+
+    frozen_certificates = serializers.SerializerMethodField(
+        help_text="Where the project's electricity also earns green certificates: its plant's "
+        "certificates of the crediting period frozen at registration or import, in serial order, "
+        "until they are cancelled at an issuance; empty before registration."
+    )
+
+    class Meta(ProjectSerializer.Meta):
+        fields = [*ProjectSerializer.Meta.fields, "frozen_certificates"]
+        read_only_fields = fields
+
+    @extend_schema_field(PlantCertificatesSerializer(many=True))
+    def get_frozen_certificates(self, project: Project) -> list[dict]:
+        if project.registered_on is None or not project.generator_code:
+            return []
+        blocks = certificate_selectors.frozen_for_plant(
+            project.generator_code, project.crediting_period_start, project.crediting_period_end
+        )
+        return PlantCertificatesSerializer(blocks, many=True).data
 
 
 class ProjectInputSerializer(serializers.Serializer):
@@ -69,6 +96,15 @@ class ProjectInputSerializer(serializers.Serializer):
     crediting_period_end = serializers.DateField()
     parameters = serializers.DictField(child=serializers.JSONField())
     verifier = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    generator_code = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The national GEC system's code of the project's power plant: required where "
+        "the methodology's electricity also earns green certificates (CCER-01-001, CCER-01-002), "
+        "refused elsewhere; fixed once the project is created.",
+    )
 
 
 class CommentInputSerializer(serializers.Serializer):
@@ -128,6 +164,13 @@ class MonitoringReportTransitionSerializer(TransitionSerializer):
 class MonitoringReportSerializer(ReviewDeadlineMixin, serializers.ModelSerializer):
     claimed_reductions = DecimalString(**AMOUNT)
     verified_reductions = DecimalString(allow_null=True, **AMOUNT)
+    certificate_electricity_mwh = DecimalString(
+        allow_null=True,
+        help_text="Under the GEC-CCER link: the net electricity (MWh) the claim credits, whose "
+        "green certificates, rounded up to whole ones, are cancelled when its credits are "
+        "issued; null where the link does not govern the period.",
+        **AMOUNT,
+    )
     above_estimate = serializers.SerializerMethodField(
         help_text="The amount (verified, or claimed until verified) is above "
         "CLAIM_ABOVE_ESTIMATE_FACTOR times the project's estimate for the period: its credits "
@@ -138,7 +181,8 @@ class MonitoringReportSerializer(ReviewDeadlineMixin, serializers.ModelSerialize
         model = MonitoringReport
         fields = [
             "id", "reference", "project", "period_start", "period_end", "parameters",
-            "claimed_reductions", "calculation_trace", "verifier", "status", "submitted_on",
+            "claimed_reductions", "certificate_electricity_mwh", "calculation_trace", "verifier",
+            "status", "submitted_on",
             "publicity_ends_on", "publicity_end_provisional", "verification_opinion",
             "verification_report", "verified_reductions", "verified_on", "review_due_on",
             "review_due_provisional", "review_overdue", "above_estimate", "created_at",

@@ -20,6 +20,7 @@ from registry.projects.api.serializers import (
     MonitoringReportInputSerializer,
     MonitoringReportSerializer,
     MonitoringReportTransitionSerializer,
+    ProjectDetailSerializer,
     ProjectInputSerializer,
     ProjectSerializer,
     ProjectTransitionSerializer,
@@ -42,6 +43,11 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         return selectors.projects_visible_to(self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return ProjectDetailSerializer
+        return ProjectSerializer
 
     def get_permissions(self):
         if self.action in ("list", "retrieve", "history", "comment"):

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from accounts import selectors as account_selectors
 from accounts.models import Organization, User
+from certificates.services import ccer_link
 from core.audit import record_event
-from core.errors import AccessDenied, InvalidInput, InvalidTransition
+from core.errors import AccessDenied, Conflict, InvalidInput, InvalidTransition
 from methodologies.calculation import calculation_trace
 from methodologies.models import Methodology
 from methodologies.services import calculate_methodology, require_approved
@@ -51,6 +52,18 @@ AUTHOR_NAME_REGISTERED = (
 )
 NOT_ENGAGED = "Only the verifier engaged for this {kind} may do this."
 NOT_ACCREDITED = "{verifier} is not accredited for {sector} on {date}."
+GENERATOR_REQUIRED = (
+    "Under {identifier} the project's electricity also earns green certificates: name its power "
+    "plant's code in the national GEC system (the GEC-CCER link)."
+)
+GENERATOR_NOT_LINKED = (
+    "Only projects whose electricity earns green certificates name a power plant; under "
+    "{identifier} it earns none."
+)
+GENERATOR_MISSING = (
+    "{reference} names no power plant, and under {identifier} its electricity also earns green "
+    "certificates: it cannot be registered; withdraw it and file it again naming the plant."
+)
 
 
 def crediting_bounds(methodology: Methodology) -> tuple[int, int]:
@@ -69,8 +82,14 @@ def _validate_design(
     construction_start: date,
     crediting_period_start: date,
     crediting_period_end: date,
+    generator_code: str,
 ) -> None:
     errors: dict[str, str] = {}
+    # The GEC-CCER link: a plant whose electricity earns certificates is named, to freeze them.
+    if methodology.certificate_electricity and not generator_code:
+        errors["generator_code"] = GENERATOR_REQUIRED.format(identifier=methodology.identifier)
+    elif generator_code and not methodology.certificate_electricity:
+        errors["generator_code"] = GENERATOR_NOT_LINKED.format(identifier=methodology.identifier)
     if methodology.status != Methodology.Status.PUBLISHED:
         errors["methodology"] = METHODOLOGY_NOT_PUBLISHED.format(
             identifier=methodology.identifier, status=methodology.status
@@ -143,10 +162,15 @@ def create_project(
     verifier: Organization,
     description: str = "",
     location: str = "",
+    generator_code: str = "",
 ) -> Project:
-    """A draft project of the actor's company; the estimate comes from the methodology."""
+    """A draft project of the actor's company; the estimate comes from the methodology.
+    `generator_code`, the national GEC system's code of the project's power plant, is named
+    exactly where the methodology's electricity also earns green certificates
+    (`Methodology.certificate_electricity`, the GEC-CCER link), and never changes after."""
     if not rules.can_create_project(actor):
         raise AccessDenied()
+    generator_code = generator_code.strip()
     _validate_design(
         methodology=methodology,
         sector=sector,
@@ -154,6 +178,7 @@ def create_project(
         construction_start=construction_start,
         crediting_period_start=crediting_period_start,
         crediting_period_end=crediting_period_end,
+        generator_code=generator_code,
     )
     estimate, trace = _estimate(methodology, parameters)
     project = Project.objects.create(
@@ -168,6 +193,7 @@ def create_project(
         crediting_period_start=crediting_period_start,
         crediting_period_end=crediting_period_end,
         parameters=parameters,
+        generator_code=generator_code,
         estimated_annual_reductions=estimate,
         estimate_trace=trace,
         verifier=verifier,
@@ -182,6 +208,7 @@ def create_project(
             "methodology": methodology.identifier,
             "verifier": verifier.pk,
             "estimated_annual_reductions": estimate,
+            **({"generator_code": generator_code} if generator_code else {}),
         },
     )
     return project
@@ -275,12 +302,32 @@ def validate_project(*, actor: User, project: Project, opinion: str, report: str
 @transaction.atomic
 def register_project(*, actor: User, project: Project, note: str = "") -> Project:
     """The operator registers a project after review; only under a methodology version the
-    competent authority approved (409 otherwise)."""
+    competent authority approved (409 otherwise).
+
+    Where the methodology's electricity also earns green certificates (the GEC-CCER link), the
+    project's plant is linked for the crediting period and its untraded certificates of the
+    governed months are frozen, in the same transaction (`ccer_link.freeze_for_project`); a
+    plant already linked to another project for an overlapping period is a 409."""
     if not rules.can_decide_registration(actor):
         raise AccessDenied()
     project = lock_project(project.pk)
     check_allowed(project, "register")
     require_approved(project.methodology)
+    if project.methodology.certificate_electricity:
+        if not project.generator_code:
+            raise Conflict(
+                GENERATOR_MISSING.format(
+                    reference=project.reference, identifier=project.methodology.identifier
+                )
+            )
+        # After the project lock, before any audit entry (the chain head is the last lock).
+        ccer_link.freeze_for_project(
+            actor=actor,
+            generator_code=project.generator_code,
+            period_start=project.crediting_period_start,
+            period_end=project.crediting_period_end,
+            project_reference=project.reference,
+        )
     move(project, "register", actor=actor, note=note, registered_on=timezone.localdate())
     return project
 

@@ -2,7 +2,7 @@
 withdraw, and the time-driven close of its publicity period. Issuing is in `issuance`."""
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from certificates.services import ccer_link
 from core.audit import record_event
 from core.errors import AccessDenied, InvalidInput, InvalidTransition
 from methodologies import engine
@@ -19,7 +20,7 @@ from methodologies.models import Parameter
 from methodologies.services import calculate_methodology
 from registry.projects import rules
 from registry.projects.locks import lock_project, lock_report
-from registry.projects.models import MonitoringReport, Project
+from registry.projects.models import AMOUNT_DECIMAL_PLACES, MonitoringReport, Project
 from registry.projects.services.lifecycle import (
     check_allowed,
     close_publicity_if_over,
@@ -53,11 +54,15 @@ ABOVE_CLAIM = "The verified amount cannot exceed the claimed {claimed} tCO2e."
 CLAIM_TOO_LARGE = "These parameters claim {claimed} tCO2e: one claim earns at most {limit} credits."
 
 RESULT_UNIT = "tCO2e"
+# One green certificate is 1,000 kWh.
+ELECTRICITY_UNIT = "MWh"
 
 
-def _claim(project: Project, parameters: dict[str, Any]) -> tuple[Decimal, dict[str, Any]]:
+def _claim(
+    project: Project, parameters: dict[str, Any]
+) -> tuple[Decimal, dict[str, Any], engine.Calculation]:
     """Claimed reductions by the engine, from the report's monitored values and the ex-ante
-    and fixed values of the project's design: (tCO2e, trace)."""
+    and fixed values of the project's design: (tCO2e, trace, the calculation)."""
     ex_ante = set(
         project.methodology.parameters.filter(kind=Parameter.Kind.EX_ANTE).values_list(
             "symbol", flat=True
@@ -86,7 +91,23 @@ def _claim(project: Project, parameters: dict[str, Any]) -> tuple[Decimal, dict[
                 )
             }
         )
-    return claimed, calculation_trace(calculation, project.methodology.result_symbol)
+    return claimed, calculation_trace(calculation, project.methodology.result_symbol), calculation
+
+
+def _certificate_electricity(
+    project: Project, period_start: date, period_end: date, calculation: engine.Calculation
+) -> Decimal:
+    """The net electricity (MWh) a claim under the GEC-CCER link credits: the value of the
+    methodology's `certificate_electricity` equation, rounded up to the column's places (so
+    that it rounds up to the same whole certificates as the exact value), and never more than
+    the frozen certificates of the period's months cover (400 on `parameters`). Electricity
+    drawn from the grid beyond what was supplied credits none."""
+    value = calculation.values[project.methodology.certificate_electricity]
+    mwh = max(engine.convert_value(value.value, value.unit, ELECTRICITY_UNIT), Decimal(0))
+    check_storable(mwh, ELECTRICITY_UNIT)
+    mwh = mwh.quantize(Decimal(1).scaleb(-AMOUNT_DECIMAL_PLACES), rounding=ROUND_CEILING)
+    ccer_link.check_claimable(project.generator_code, period_start, period_end, mwh)
+    return mwh
 
 
 def estimate_bound(project: Project, period_start: date, period_end: date) -> Decimal:
@@ -163,7 +184,13 @@ def create_report(
     parameters: dict[str, Any],
     verifier: Organization,
 ) -> MonitoringReport:
-    """A draft claim for one monitoring period of a registered project."""
+    """A draft claim for one monitoring period of a registered project.
+
+    Under the GEC-CCER link (a methodology with `certificate_electricity`), a period wholly
+    within the link's window claims no more net electricity than the frozen green certificates
+    of its months cover, and records that electricity for the cancellation at issuance; a
+    period wholly outside it is not governed; one that runs across either end of the window is
+    refused, its parts to be filed separately (`ccer_link.check_report_period`)."""
     if not rules.can_act_for_proponent(actor, project):
         raise AccessDenied()
     project = lock_project(project.pk)
@@ -175,7 +202,13 @@ def create_report(
         raise InvalidInput({"verifier": VALIDATOR_MAY_NOT_VERIFY})
     _validate_period(project, period_start, period_end, timezone.localdate())
     _refuse_overlap(project, period_start, period_end)
-    claimed, trace = _claim(project, parameters)
+    linked = bool(project.methodology.certificate_electricity) and ccer_link.check_report_period(
+        period_start, period_end
+    )
+    claimed, trace, calculation = _claim(project, parameters)
+    electricity = (
+        _certificate_electricity(project, period_start, period_end, calculation) if linked else None
+    )
     try:
         with transaction.atomic():
             report = MonitoringReport.objects.create(
@@ -185,6 +218,7 @@ def create_report(
                 parameters=parameters,
                 claimed_reductions=claimed,
                 calculation_trace=trace,
+                certificate_electricity_mwh=electricity,
                 verifier=verifier,
             )
     except IntegrityError as error:
@@ -201,6 +235,7 @@ def create_report(
             "period_end": period_end,
             "claimed_reductions": claimed,
             "verifier": verifier.pk,
+            **({"certificate_electricity_mwh": electricity} if linked else {}),
         },
     )
     return report

@@ -64,6 +64,10 @@ ORGANIZATIONS = [
     ),
 ]
 DEMO_USERNAMES = ["operator", "proponent", "verifier", "verifier2"]
+# The demo wind farms' codes in the national GEC system: demo certificates of these plants for
+# months the GEC-CCER link governs in a registered project's crediting period arrive frozen.
+FARM_GENERATOR_CODE = "GEN-SH-DEMO-0003"
+SECOND_GENERATOR_CODE = "GEN-SH-DEMO-0004"
 ACCREDITED_SECTORS = [Sector.ENERGY_INDUSTRIES, Sector.DIGITAL_INFRASTRUCTURE]
 
 
@@ -105,7 +109,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<10} {kind:<10} {name}")
 
     def _demo_projects(self) -> None:
-        """One offshore wind farm with issued credits, one in its publicity period."""
+        """One offshore wind farm with issued credits, one in its publicity period.
+
+        Each names its plant's GEC code, as offshore wind projects do (the GEC-CCER link). The
+        farm's report covers January to September 2024, before the link's window
+        (GEC_CCER_LINK_FROM, 2024-10-01): its electricity is credited without frozen
+        certificates, and none are cancelled."""
         users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
         wind = Methodology.objects.get(code="CCER-01-002", status="published")
         design = {
@@ -129,6 +138,7 @@ class Command(BaseCommand):
                 title="Donghai Bridge offshore wind farm phase III (demo)",
                 province=Province.SHANGHAI,
                 location="East China Sea, 35 km offshore",
+                generator_code=FARM_GENERATOR_CODE,
                 **design,
             )
             farm = projects.submit_project(actor=users["proponent"], project=farm)
@@ -139,8 +149,8 @@ class Command(BaseCommand):
             report = reports.create_report(
                 actor=users["proponent"],
                 project=farm,
-                period_start=date(2024, 7, 1),
-                period_end=date(2025, 6, 30),
+                period_start=date(2024, 1, 1),
+                period_end=date(2024, 9, 30),
                 parameters={"EG_export": ["1000000"], "EG_import": ["5000"]},
                 verifier=users["verifier2"].organization,
             )
@@ -157,6 +167,7 @@ class Command(BaseCommand):
             title="Donghai offshore wind farm phase IV (demo)",
             province=Province.SHANGHAI,
             location="East China Sea, 42 km offshore",
+            generator_code=SECOND_GENERATOR_CODE,
             **design,
         )
         projects.submit_project(actor=users["proponent"], project=second)

@@ -1,0 +1,1 @@
+"""The verbs of compute accounting: register data centres, record readings, recompute figures."""
