@@ -5,10 +5,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
@@ -63,6 +63,7 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 LIMITS = {"generator_code": 64, "generator_name": 200}
 
 
+@cache
 def _provinces() -> dict[str, str]:
     """Each province by its value and by its Chinese name (`Jiangsu`, `江苏`)."""
     names = {}
@@ -178,12 +179,33 @@ class _Row:
         return None
 
 
-def _stored_overlapping(first: int, last: int) -> list[CertificateRange]:
-    return list(
-        CertificateRange.objects.filter(Q(serial_first__lte=last) & Q(serial_last__gte=first))
-        .select_related("holder")
-        .order_by("serial_first")
+def _stored_overlapping(rows: list[_Row]) -> dict[int, list[CertificateRange]]:
+    """The stored ranges each row overlaps, by row number, in serial order: one query for all
+    rows, each probing the ranges' GiST index (the exclusion constraint's `int8range`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT sent.number, stored.id
+            FROM unnest(%s::bigint[], %s::bigint[], %s::integer[]) AS sent(first, last, number)
+            JOIN certificates_certificaterange AS stored
+              ON int8range(stored.serial_first, stored.serial_last, '[]')
+                 && int8range(sent.first, sent.last, '[]')
+            ORDER BY sent.number, stored.serial_first
+            """,
+            [
+                [row.serials[0] for row in rows],
+                [row.serials[1] for row in rows],
+                [row.number for row in rows],
+            ],
+        )
+        pairs = cursor.fetchall()
+    ranges = CertificateRange.objects.select_related("holder").in_bulk(
+        {range_id for _, range_id in pairs}
     )
+    overlapping: dict[int, list[CertificateRange]] = {}
+    for number, range_id in pairs:
+        overlapping.setdefault(number, []).append(ranges[range_id])
+    return overlapping
 
 
 def _compare(
@@ -196,6 +218,7 @@ def _compare(
     new: list[_Row] = []
     skipped = 0
     reach: _Row | None = None  # of the rows before, the one whose range reaches furthest
+    overlapping = _stored_overlapping(parsed)
     for row in reporting(sorted(parsed, key=lambda row: (row.serials, row.number)), progress):
         first, last = row.serials
         if reach is not None and reach.serials[1] >= first:
@@ -206,7 +229,7 @@ def _compare(
             continue
         if reach is None or last > reach.serials[1]:
             reach = row
-        stored = _stored_overlapping(first, last)
+        stored = overlapping.get(row.number, [])
         if not stored:
             new.append(row)
             continue
