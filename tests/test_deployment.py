@@ -11,11 +11,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
+from certificates.validity import add_months
 from web.management.commands.load_demo import DEMO_PASSWORD
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -159,8 +162,14 @@ def test_quickstart_runs_on_the_embedded_server_with_tasks_in_process(tmp_path):
     """`make run`'s commands with DATABASE_URL unset: the embedded PostgreSQL server starts in
     its own folder, the ledger's constraints hold, and it stops with the last process."""
     data_dir = tmp_path / "postgres"
+    # The GEC-CCER link's window around the last twelve months, whatever today is, so that the
+    # demo walks its linked year (the notice's own window passes).
+    this_month = timezone.localdate().replace(day=1)
     env = clean_env(
-        DJANGO_SETTINGS_MODULE="config.settings.local", EMBEDDED_POSTGRES_DIR=str(data_dir)
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        EMBEDDED_POSTGRES_DIR=str(data_dir),
+        GEC_CCER_LINK_FROM=add_months(this_month, -12).isoformat(),
+        GEC_CCER_LINK_UNTIL=(this_month - timedelta(days=1)).isoformat(),
     )
     for command in (["create_database"], ["migrate", "--noinput"], ["load_library"], ["load_demo"]):
         result = manage(*command, env=env)
@@ -222,6 +231,21 @@ def test_quickstart_runs_on_the_embedded_server_with_tasks_in_process(tmp_path):
             token=token,
         )
         assert (status, calculation["result"]["value"]) == (200, "687370.875")
+
+        # The demo's green certificates: the wind farm's year under the GEC-CCER link left
+        # frozen and cancelled certificates, the computing company claimed some solar ones.
+        status, by_state = request(f"{base}/api/v1/stats/green-certificates/?group_by=state")
+        states = {row["key"]: row["certificates"] for row in by_state}
+        assert status == 200 and all(
+            states.get(state, 0) > 0 for state in ("frozen", "cancelled", "claimed", "active")
+        )
+        status, issuances = request(f"{base}/api/v1/issuances/")
+        cancelled = [i for i in issuances["results"] if i["cancelled_certificates"]]
+        assert len(cancelled) == 1
+        assert (
+            sum(c["quantity"] for c in cancelled[0]["cancelled_certificates"])
+            == states["cancelled"]
+        )
 
         # The ledger on the embedded server: the demo wind farm's credits are transferred,
         # retired, cancelled.

@@ -1,15 +1,21 @@
 """Demo organisations, users and projects for the quickstart (`make run`); never run in
 production."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from accounts import services
 from accounts.models import Organization, User
+from certificates.models import CertificateBlock
+from certificates.services.claims import claim_certificates
+from certificates.services.imports import import_certificates
+from certificates.validity import add_months, expires_on
 from core.provinces import Province
 from core.sectors import Sector
 from methodologies.models import Methodology
@@ -68,6 +74,16 @@ DEMO_USERNAMES = ["operator", "proponent", "verifier", "verifier2"]
 # months the GEC-CCER link governs in a registered project's crediting period arrive frozen.
 FARM_GENERATOR_CODE = "GEN-SH-DEMO-0003"
 SECOND_GENERATOR_CODE = "GEN-SH-DEMO-0004"
+SOLAR_GENERATOR_CODE = "GEN-QH-DEMO-0101"
+# Certificates a month: the farm's (80 GWh) and the solar plant's (5 GWh), one per MWh.
+FARM_MONTHLY_CERTIFICATES = 80_000
+SOLAR_MONTHLY_CERTIFICATES = 5_000
+FARM_FIRST_SERIAL = 10_000_000_001
+SOLAR_FIRST_SERIAL = 20_000_000_001
+# The farm's monthly meter readings (MWh) in its report under the link: 837,600 MWh net, so
+# 837,600 of its frozen certificates are cancelled at issuance and the rest stay frozen.
+FARM_MONTHLY_EXPORT = "70000"
+FARM_MONTHLY_IMPORT = "200"
 ACCREDITED_SECTORS = [Sector.ENERGY_INDUSTRIES, Sector.DIGITAL_INFRASTRUCTURE]
 
 
@@ -145,6 +161,10 @@ class Command(BaseCommand):
             farm = projects.validate_project(
                 actor=users["verifier"], project=farm, opinion="positive", report="Conforms."
             )
+            months = self._linked_months()
+            if months:
+                # Half the year's certificates before registration, which freezes them...
+                self._import_farm_months(users["operator"], months[:6])
             farm = projects.register_project(actor=users["operator"], project=farm)
             report = reports.create_report(
                 actor=users["proponent"],
@@ -162,6 +182,7 @@ class Command(BaseCommand):
                 verified_reductions=Decimal("687000.5"),
             )
             issuance.issue_credits(actor=users["operator"], report=report)
+            self._linked_year(users, farm)
         second = projects.create_project(
             actor=users["proponent"],
             title="Donghai offshore wind farm phase IV (demo)",
@@ -171,3 +192,109 @@ class Command(BaseCommand):
             **design,
         )
         projects.submit_project(actor=users["proponent"], project=second)
+
+    def _linked_months(self) -> list[date]:
+        """The twelve months up to last month that the GEC-CCER link governs and whose
+        certificates are still valid today; none if the link's window leaves no such year."""
+        today = timezone.localdate()
+        last = min(
+            add_months(today.replace(day=1), -1), settings.GEC_CCER_LINK_UNTIL.replace(day=1)
+        )
+        first = add_months(last, -11)
+        if first < settings.GEC_CCER_LINK_FROM or expires_on(first) < today:
+            return []
+        return [add_months(first, n) for n in range(12)]
+
+    def _import_farm_months(self, operator: User, months: list[date]) -> None:
+        holder = Organization.objects.get(unified_social_credit_code="91310000MA1FL2X30W")
+        rows = []
+        for month in months:
+            first = FARM_FIRST_SERIAL + _month_index(month) * FARM_MONTHLY_CERTIFICATES
+            rows.append(
+                _row(first, FARM_MONTHLY_CERTIFICATES, month, holder, FARM_GENERATOR_CODE)
+                | {
+                    "generator_name": "Donghai Bridge offshore wind farm phase III (demo)",
+                    "generation_type": "offshore_wind",
+                    "province": "Shanghai",
+                }
+            )
+        import_certificates(actor=operator, rows=rows)
+
+    def _linked_year(self, users: dict[str, User], farm: Project) -> None:
+        """The farm's year under the GEC-CCER link: the rest of its certificates arrive frozen,
+        its report is capped by them, and issuance cancels those of its net electricity. A solar
+        plant's year of certificates goes to the computing company, which claims some."""
+        months = self._linked_months()
+        if not months:
+            self.stdout.write("The GEC-CCER link's window has passed: no linked demo year.")
+            return
+        # ...and the other half after, which arrive frozen.
+        self._import_farm_months(users["operator"], months[6:])
+        report = reports.create_report(
+            actor=users["proponent"],
+            project=farm,
+            period_start=months[0],
+            period_end=add_months(months[-1], 1) - timedelta(days=1),
+            parameters={
+                "EG_export": [FARM_MONTHLY_EXPORT] * len(months),
+                "EG_import": [FARM_MONTHLY_IMPORT] * len(months),
+            },
+            verifier=users["verifier2"].organization,
+        )
+        report = reports.submit_report(actor=users["proponent"], report=report)
+        report = reports.verify_report(
+            actor=users["verifier2"],
+            report=report,
+            opinion="positive",
+            verified_reductions=report.claimed_reductions,
+        )
+        issuance.issue_credits(actor=users["operator"], report=report)
+        self._solar_year(users["operator"], months)
+
+    def _solar_year(self, operator: User, months: list[date]) -> None:
+        buyer = Organization.objects.get(unified_social_credit_code="91440300MA5G8K7P0G")
+        rows = [
+            _row(
+                SOLAR_FIRST_SERIAL + _month_index(month) * SOLAR_MONTHLY_CERTIFICATES,
+                SOLAR_MONTHLY_CERTIFICATES,
+                month,
+                buyer,
+                SOLAR_GENERATOR_CODE,
+            )
+            | {
+                "generator_name": "Golmud solar park (demo)",
+                "generation_type": "solar",
+                "province": "Qinghai",
+            }
+            for month in months
+        ]
+        import_certificates(actor=operator, rows=rows)
+        claimant = User.objects.get(username="compute")
+        for month in months[:3]:
+            block = CertificateBlock.objects.get(
+                generator_code=SOLAR_GENERATOR_CODE, generation_month=month, state="active"
+            )
+            claim_certificates(
+                actor=claimant,
+                block=block,
+                quantity=3_000,
+                period_start=month,
+                period_end=add_months(month, 1) - timedelta(days=1),
+                consumer="Cloudpeak Zhongwei data centre (demo)",
+            )
+
+
+def _month_index(month: date) -> int:
+    """Months since January 2024: each month's certificates get serials of their own."""
+    return (month.year - 2024) * 12 + month.month - 1
+
+
+def _row(first: int, quantity: int, month: date, holder: Organization, code: str) -> dict:
+    return {
+        "serial_first": first,
+        "serial_last": first + quantity - 1,
+        "generator_code": code,
+        "generation_month": f"{month:%Y-%m}",
+        "holder": holder.unified_social_credit_code,
+        "tradable": "true",
+    }
