@@ -9,6 +9,7 @@ from certificates.models import (
     CertificateImport,
     CertificateRange,
     LinkedGenerator,
+    ReconciliationRun,
 )
 from core.admin_site import ReadOnlyAdmin
 
@@ -46,3 +47,8 @@ class LinkedGeneratorAdmin(ReadOnlyAdmin):
 @admin.register(CertificateCancellation)
 class CertificateCancellationAdmin(ReadOnlyAdmin):
     list_display = ["block", "issuance", "project_reference", "report_reference", "created_at"]
+
+
+@admin.register(ReconciliationRun)
+class ReconciliationRunAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "ok", "ranges_checked", "blocks_checked", "problem_count"]

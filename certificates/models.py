@@ -271,3 +271,19 @@ class CertificateCancellation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"certificates cancelled for issuance {self.issuance}"
+
+
+class ReconciliationRun(TimeStampedModel):
+    """The outcome of checking that the blocks of every imported row partition its range."""
+
+    ok = models.BooleanField()
+    ranges_checked = models.BigIntegerField()
+    blocks_checked = models.BigIntegerField()
+    problem_count = models.BigIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True, help_text="the first problems found")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"reconciliation {self.created_at:%Y-%m-%d %H:%M}: {'ok' if self.ok else 'broken'}"

@@ -252,6 +252,11 @@ COMPUTE_RESIDUAL_SERIES = env(
 COMPUTE_NATIONAL_REGION = env("COMPUTE_NATIONAL_REGION", default="CN")
 COMPUTE_TIER_SCHEME = env("COMPUTE_TIER_SCHEME", default="gb-40879-2021")
 COMPUTE_TARGET_SCHEMES = env.list("COMPUTE_TARGET_SCHEMES", default=["policy-target", "reference"])
+# Data-centre aggregates published to the public (`compute.stats`) withhold a group of fewer data
+# centres than this, lest its figures be one company's; operators and regulators see every group.
+COMPUTE_PUBLIC_MIN_GROUP = env.int("COMPUTE_PUBLIC_MIN_GROUP", default=3)
+# An upload of more readings than this runs as a job (`core.jobs`), as GEC_IMPORT_TASK_ROWS.
+COMPUTE_UPLOAD_TASK_ROWS = env.int("COMPUTE_UPLOAD_TASK_ROWS", default=1000)
 
 # The public front page's totals are an aggregate over every credit block: kept this many seconds
 # in the cache, so a busy front page does not rerun it per visit (0: computed on every visit).
@@ -275,6 +280,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "reconcile-ledger": {
         "task": "ledger.reconcile",
+        "schedule": env.float("RECONCILIATION_SECONDS", default=3600.0),
+    },
+    "reconcile-green-certificates": {
+        "task": "certificates.reconcile",
         "schedule": env.float("RECONCILIATION_SECONDS", default=3600.0),
     },
     "expire-green-certificates": {

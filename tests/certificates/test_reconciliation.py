@@ -2,7 +2,7 @@
 
 import pytest
 
-from certificates.models import CertificateBlock
+from certificates.models import CertificateBlock, ReconciliationRun
 from certificates.reconciliation import (
     GAP,
     NO_BLOCKS,
@@ -12,6 +12,7 @@ from certificates.reconciliation import (
     reconcile,
 )
 from certificates.services.claims import claim_certificates
+from certificates.tasks import reconcile_certificates
 from core.partitions import range_problems
 from tests.certificates.conftest import this_month
 
@@ -62,3 +63,29 @@ def test_a_gap_made_around_the_services_is_found(users, block):
 )  # fmt: skip
 def test_range_problems(blocks, problems):
     assert list(range_problems(1, 10, 10, blocks, whole="imported")) == problems
+
+
+def test_the_periodic_task_records_each_run(users, block):
+    first = ReconciliationRun.objects.get(pk=reconcile_certificates())
+    CertificateBlock.objects.filter(pk=block.pk).update(serial_last=1990, quantity=990)
+    second = ReconciliationRun.objects.get(pk=reconcile_certificates())
+
+    assert (first.ok, first.ranges_checked, first.blocks_checked, first.problem_count) == (
+        True,
+        1,
+        1,
+        0,
+    )
+    assert (second.ok, second.problem_count) == (False, 2)
+    assert second.problems[0] == {
+        "range": block.source_id,
+        "problem": GAP,
+        "first": 1991,
+        "last": 2000,
+    }
+
+
+def test_the_task_runs_on_the_beat_schedule(settings):
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+    assert "certificates.reconcile" in schedule
