@@ -187,6 +187,12 @@ class CertificateClaim(TimeStampedModel):
         blank=True,
         help_text="Who consumed the electricity, as the claimant names it.",
     )
+    data_centre = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text="The claimant's data centre that consumed the electricity: its id in compute "
+        "accounting (an app above this one, so no foreign key).",
+    )
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -14,11 +13,6 @@ from certificates.models import (
 )
 from certificates.stats import GROUPINGS
 from core.provinces import Province
-
-DATA_CENTRES_NOT_YET = (
-    "Data centres are registered with compute accounting, which this registry does not offer "
-    "yet; name the consumer instead."
-)
 
 
 @extend_schema_field({"type": "string", "example": "2024-03"})
@@ -123,10 +117,12 @@ class ClaimInputSerializer(serializers.Serializer):
     period_start = serializers.DateField()
     period_end = serializers.DateField()
     consumer = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    data_centre = serializers.IntegerField(required=False, help_text="not offered yet")
-
-    def validate_data_centre(self, value: int) -> int:
-        raise serializers.ValidationError(DATA_CENTRES_NOT_YET)
+    data_centre = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="one of the claimant's data centres that consumed the electricity; the "
+        "consumer defaults to its name",
+    )
 
 
 class CertificateClaimSerializer(serializers.ModelSerializer):
@@ -140,7 +136,6 @@ class CertificateClaimSerializer(serializers.ModelSerializer):
     province = serializers.CharField(source="block.province", read_only=True)
     generation_month = MonthField(source="block.generation_month", read_only=True)
     claimant_name = serializers.CharField(source="claimant.name", read_only=True)
-    data_centre = serializers.SerializerMethodField()
 
     class Meta:
         model = CertificateClaim
@@ -149,11 +144,6 @@ class CertificateClaimSerializer(serializers.ModelSerializer):
                   "claimant", "claimant_name", "consumer", "data_centre", "period_start",
                   "period_end", "created_at", "log_index"]  # fmt: skip
         read_only_fields = fields
-
-    @extend_schema_field(OpenApiTypes.INT)
-    def get_data_centre(self, claim: CertificateClaim) -> int | None:
-        """Claims for a registered data centre come with compute accounting."""
-        return None
 
 
 class CertificateTotalsQuerySerializer(serializers.Serializer):

@@ -104,7 +104,6 @@ class ClaimViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.
     def create(self, request: Request) -> Response:
         def claim():
             data = parsed(ClaimInputSerializer, request)
-            data.pop("data_centre", None)
             # Another holder's block is as unknown as a missing one.
             block = get_object_or_404(
                 selectors.blocks_visible_to(request.user).select_related(None),

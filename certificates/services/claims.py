@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from certificates import rules
+from certificates.consumers import data_centre_name
 from certificates.locks import lock_block
 from certificates.models import CertificateBlock, CertificateClaim
 from certificates.validity import is_expired
@@ -21,6 +22,7 @@ NOT_ENOUGH = "Block {serial} holds {held} certificates; {asked} cannot be claime
 ALREADY_CLAIMED = "Block {serial} is claimed already: a certificate is claimed once."
 NOT_ACTIVE = "Block {serial} is {state}: only active certificates are claimed."
 EXPIRED = "Block {serial} expired on {expires_on}: expired certificates are not claimed."
+NOT_YOUR_DATA_CENTRE = "Your organisation has no data centre {data_centre}."
 
 
 def _check_input(quantity: int, period_start: date, period_end: date) -> None:
@@ -88,11 +90,19 @@ def claim_certificates(
     period_start: date,
     period_end: date,
     consumer: str = "",
+    data_centre: int | None = None,
 ) -> CertificateClaim:
     """The holder claims `quantity` certificates of an active, unexpired block as consumed over
     [period_start, period_end]: they become a claimed block of their own, named by a public
     claim record, and never move again."""
     _check_input(quantity, period_start, period_end)
+    if data_centre is not None:
+        name = data_centre_name(actor, data_centre)
+        if name is None:
+            raise InvalidInput(
+                {"data_centre": NOT_YOUR_DATA_CENTRE.format(data_centre=data_centre)}
+            )
+        consumer = consumer or name
     # Locked for the read-decide-write: concurrent claims of one block queue here, and each
     # sees what the ones before it left.
     locked = lock_block(block.pk)
@@ -105,6 +115,7 @@ def claim_certificates(
         period_start=period_start,
         period_end=period_end,
         consumer=consumer,
+        data_centre=data_centre,
         claimed_by=actor,
     )
     record_event(
@@ -120,6 +131,7 @@ def claim_certificates(
             "period_start": period_start,
             "period_end": period_end,
             "consumer": consumer,
+            "data_centre": data_centre,
         },
     )
     return claim

@@ -248,7 +248,7 @@ def test_a_claim_of_more_than_the_block_is_a_409(clients, block):
 def test_bad_claim_input_is_a_400_naming_each_field(clients, block):
     response = clients["proponent"].post(
         URL,
-        {"block": "x", "quantity": 0, "period_start": "2025-13-01", "data_centre": 1},
+        {"block": "x", "quantity": 0, "period_start": "2025-13-01", "data_centre": 0},
         format="json",
     )
 
