@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from compute.models import DataCentre, Reading, ReadingClaim
+from compute.models import DataCentre, Reading, ReadingClaim, Workload
 from core.admin_site import ReadOnlyAdmin
 
 
@@ -24,3 +24,11 @@ class ReadingAdmin(ReadOnlyAdmin):
 @admin.register(ReadingClaim)
 class ReadingClaimAdmin(ReadOnlyAdmin):
     list_display = ["id", "reading", "claim", "named_block", "created_at"]
+
+
+@admin.register(Workload)
+class WorkloadAdmin(ReadOnlyAdmin):
+    list_display = ["name", "owner", "task", "accelerator", "accelerator_count", "energy_kwh",
+                    "emissions_kgco2e", "rating", "rated_at"]  # fmt: skip
+    list_filter = ["task", "rating"]
+    search_fields = ["name", "model_name"]

@@ -1,12 +1,13 @@
 """Row locks of compute accounting, in one place. The global order: data centres (by primary
-key), then the certificate blocks a reading claims (by primary key, `certificates.locks`), then
-the audit chain head. A reading's period is checked against the data centre's current readings
-under the data centre's lock, and a factor's recompute takes the same locks, so a reading is
-either recomputed by it or computed with the new factor, never left out."""
+key), then the certificate blocks a reading claims (by primary key, `certificates.locks`) or the
+AI workload a recalculation computes, then the audit chain head. A reading's period is checked
+against the data centre's current readings under the data centre's lock, and a factor's
+recompute takes the same locks, so a reading is either recomputed by it or computed with the new
+factor, never left out; a workload reads its host's figures under the same lock."""
 
 from typing import Any
 
-from compute.models import DataCentre
+from compute.models import DataCentre, Workload
 
 
 def lock_data_centre(pk: int) -> DataCentre:
@@ -21,3 +22,7 @@ def lock_data_centres(**filters: Any) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def lock_workload(pk: int) -> Workload:
+    return Workload.objects.select_for_update().get(pk=pk)

@@ -259,3 +259,43 @@ class ReadingClaim(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"claim {self.claim_id} for reading {self.reading_id}"
+
+
+class DataCentreYear(models.Model):
+    """A data centre's sums over the current readings of one year (by period_start's year), and
+    the tier of their PUE (Σtotal / ΣIT): the statistics add up one row per data centre instead
+    of its dozen readings. Derived, never written but by `compute.services.summaries`, in the
+    transaction that records, corrects or recomputes a reading of the year."""
+
+    data_centre = models.ForeignKey(DataCentre, on_delete=models.PROTECT, related_name="year_sums")
+    year = models.PositiveSmallIntegerField()
+    readings = models.PositiveIntegerField()
+    total_energy_kwh = models.DecimalField(max_digits=24, decimal_places=3)
+    it_energy_kwh = models.DecimalField(max_digits=24, decimal_places=3)
+    green_energy_kwh = models.DecimalField(max_digits=24, decimal_places=3)
+    location_based_tco2e = models.DecimalField(max_digits=28, decimal_places=6)
+    market_based_tco2e = models.DecimalField(max_digits=28, decimal_places=6)
+    energy_for_assessment_kwh = models.DecimalField(max_digits=24, decimal_places=3)
+    tier = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["data_centre_id", "year"]
+        constraints = [
+            # The year leads: the statistics read one year's rows, and the latest year.
+            models.UniqueConstraint(fields=["year", "data_centre"], name="data_centre_year_once"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    readings__gte=1,
+                    it_energy_kwh__gt=0,
+                    it_energy_kwh__lte=models.F("total_energy_kwh"),
+                ),
+                name="data_centre_year_sums_possible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.data_centre} {self.year}"
+
+
+# AI workloads live in their own module; imported here so that Django finds the model.
+from compute.workloads import Workload, WorkloadTask  # noqa: E402, F401

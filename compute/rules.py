@@ -1,5 +1,5 @@
-"""Who may register data centres, record their readings and read them: plain predicates shared
-by the services and the API."""
+"""Who may register data centres, record their readings and read them, and register and
+recalculate AI workloads: plain predicates shared by the services and the API."""
 
 from typing import Any
 
@@ -19,3 +19,13 @@ def can_see(user: Any, data_centre: Any) -> bool:
 def can_record_readings(user: Any, data_centre: Any) -> bool:
     """Readings are the owner's to record: operators and regulators read them only."""
     return belongs_to(user, data_centre.owner_id)
+
+
+def can_register_workloads(user: Any) -> bool:
+    """Companies register their AI workloads; operators and regulators read them."""
+    return is_proponent(user)
+
+
+def can_recalculate_workload(user: Any, workload: Any) -> bool:
+    """A workload's numbers and rating are its owner's to recalculate."""
+    return belongs_to(user, workload.owner_id)

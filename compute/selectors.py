@@ -10,7 +10,7 @@ from django.db.models.functions import ExtractYear
 
 from compute import reference
 from compute.figures import YearFigures, year_figures
-from compute.models import DataCentre, Reading, ReadingClaim
+from compute.models import DataCentre, Reading, ReadingClaim, Workload
 from compute.reference import ChosenFactor
 from core.roles import can_read_everything
 
@@ -38,6 +38,16 @@ def data_centres_visible_to(user: Any) -> QuerySet[DataCentre]:
     if not getattr(user, "is_authenticated", False):
         return data_centres.none()
     return data_centres.filter(owner_id=user.organization_id)
+
+
+def workloads_visible_to(user: Any) -> QuerySet[Workload]:
+    """A company's AI workloads are private to it, operators and regulators."""
+    workloads = Workload.objects.select_related("owner", "data_centre")
+    if can_read_everything(user):
+        return workloads
+    if not getattr(user, "is_authenticated", False):
+        return workloads.none()
+    return workloads.filter(owner_id=user.organization_id)
 
 
 def current_readings() -> QuerySet[Reading]:

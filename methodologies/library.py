@@ -35,6 +35,7 @@ _METHODOLOGY_FIELDS = (
     "source_document",
     "result_symbol",
     "certificate_electricity",
+    "data_centre_readings",
 )
 _PARAMETER_FIELDS = (
     "symbol",

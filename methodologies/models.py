@@ -15,6 +15,23 @@ class MethodologyStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+class ReadingQuantity(models.TextChoices):
+    """What a data centre's current readings over a monitoring period add up to (ISO/IEC
+    30134-2): the quantities a methodology may take monitored parameters from, each in its unit
+    (`READING_QUANTITY_UNITS`)."""
+
+    IT_ENERGY = "it_energy", "IT equipment energy: the sum over the readings"
+    TOTAL_ENERGY = "total_energy", "Total facility energy: the sum over the readings"
+    PUE = "pue", "Power usage effectiveness: total over IT energy, energy-weighted"
+
+
+READING_QUANTITY_UNITS = {
+    ReadingQuantity.IT_ENERGY: "kWh",
+    ReadingQuantity.TOTAL_ENERGY: "kWh",
+    ReadingQuantity.PUE: "",
+}
+
+
 class Methodology(TimeStampedModel):
     """One version of a methodology: its rules and its calculation model.
 
@@ -51,6 +68,14 @@ class Methodology(TimeStampedModel):
         "electricity certificates, where the GEC-CCER link governs the methodology "
         "(CCER-01-001, CCER-01-002); empty for every other methodology.",
     )
+    data_centre_readings = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Monitored parameters a project's data centre's readings give rather than its "
+        "reports: {symbol: quantity}, a quantity one of ReadingQuantity (CR-DC-001: E_IT from "
+        "it_energy, PUE_PJ from pue). Its projects name their data centre. Empty for every other "
+        "methodology.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -82,6 +107,18 @@ class Methodology(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(status="draft") | models.Q(published_at__isnull=False),
                 name="methodology_published_has_date",
+            ),
+            # A mapping of symbols to quantities, never a list or a scalar.
+            models.CheckConstraint(
+                condition=models.lookups.Exact(
+                    models.Func(
+                        "data_centre_readings",
+                        function="jsonb_typeof",
+                        output_field=models.CharField(),
+                    ),
+                    "object",
+                ),
+                name="methodology_data_centre_readings_mapping",
             ),
         ]
 

@@ -11,6 +11,7 @@ from methodologies.models import (
     GlobalWarmingPotential,
     Methodology,
     Parameter,
+    ReadingQuantity,
 )
 
 DECIMAL = {"max_digits": 40, "decimal_places": 15}
@@ -74,6 +75,7 @@ class MethodologySerializer(serializers.ModelSerializer):
             "source_document",
             "result",
             "certificate_electricity",
+            "data_centre_readings",
             "parameters",
             "equations",
             "published_at",
@@ -107,6 +109,14 @@ class MethodologyInputSerializer(serializers.Serializer):
         default="",
         help_text="The equation whose value (an energy, such as MWh) is the net electricity that "
         "also earns green certificates, where the GEC-CCER link governs the methodology.",
+    )
+    data_centre_readings = serializers.DictField(
+        child=serializers.ChoiceField(choices=ReadingQuantity.choices),
+        required=False,
+        default=dict,
+        help_text="The monitored parameters a project's data centre's readings give rather than "
+        'its reports: `{symbol: quantity}`, such as `{"E_IT": "it_energy", "PUE_PJ": "pue"}`; '
+        "its projects name their data centre.",
     )
     parameters = ParameterSerializer(many=True, max_length=MAX_PARAMETERS)
     equations = EquationSerializer(many=True, allow_empty=False, max_length=MAX_EQUATIONS)

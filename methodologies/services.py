@@ -15,7 +15,14 @@ from core.audit import record_event
 from core.errors import AccessDenied, Conflict, InvalidInput, InvalidTransition
 from core.sectors import Sector
 from methodologies import calculation, engine
-from methodologies.models import EmissionFactor, Equation, Methodology, Parameter
+from methodologies.models import (
+    READING_QUANTITY_UNITS,
+    EmissionFactor,
+    Equation,
+    Methodology,
+    Parameter,
+    ReadingQuantity,
+)
 from methodologies.reference import DatabaseReferences
 from methodologies.rules import can_author_methodologies
 
@@ -39,6 +46,19 @@ CERTIFICATE_ELECTRICITY_NOT_ENERGY = (
     "{symbol} is in {unit}: the electricity that earns green certificates is an energy, such as "
     "MWh."
 )
+READINGS_NOT_A_MAPPING = (
+    "A mapping of monitored parameters to the quantities of the data centre's readings they "
+    'take, such as {"E_IT": "it_energy", "PUE_PJ": "pue"}.'
+)
+READINGS_UNKNOWN_PARAMETER = "{symbol} is no parameter of this methodology."
+READINGS_NOT_MONITORED = (
+    "{symbol} is {kind}: only a monitored parameter is taken from the data centre's readings."
+)
+READINGS_SERIES = (
+    "{symbol} is a series: a quantity of the readings is one value over the monitoring period."
+)
+READINGS_UNKNOWN_QUANTITY = '"{quantity}" is no quantity of the readings: one of {choices}.'
+READINGS_UNIT = "{symbol} is in {unit}, and {quantity} is in {quantity_unit}: they do not convert."
 FACTOR_UNIT = "{unit} is not a known mass of CO2 per unit of energy, such as kgCO2/kWh."
 FACTOR_EXISTS = (
     "An emission factor for {series} {region} {year} exists already; "
@@ -115,6 +135,40 @@ def _check_certificate_electricity(equations: Sequence[dict[str, Any]], symbol: 
         )
 
 
+def _check_data_centre_readings(parameters: Sequence[dict[str, Any]], readings: Any) -> None:
+    """Where a project's data centre meters what its reports claim (CR-DC-001), `readings` maps
+    each such monitored parameter to the quantity of the readings it takes: a scalar monitored
+    parameter of the model, a quantity of `ReadingQuantity`, in units that convert."""
+    if not isinstance(readings, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in readings.items()
+    ):
+        raise InvalidInput({"data_centre_readings": READINGS_NOT_A_MAPPING})
+    declared = {parameter["symbol"]: parameter for parameter in parameters}
+    errors = {}
+    for symbol, quantity in readings.items():
+        field = f"data_centre_readings.{symbol}"
+        parameter = declared.get(symbol)
+        if parameter is None:
+            errors[field] = READINGS_UNKNOWN_PARAMETER.format(symbol=symbol)
+        elif parameter["kind"] != Parameter.Kind.MONITORED:
+            errors[field] = READINGS_NOT_MONITORED.format(symbol=symbol, kind=parameter["kind"])
+        elif parameter.get("series", False):
+            errors[field] = READINGS_SERIES.format(symbol=symbol)
+        elif quantity not in ReadingQuantity.values:
+            errors[field] = READINGS_UNKNOWN_QUANTITY.format(
+                quantity=quantity, choices=", ".join(ReadingQuantity.values)
+            )
+        elif not engine.converts_to(READING_QUANTITY_UNITS[quantity], parameter["unit"]):
+            errors[field] = READINGS_UNIT.format(
+                symbol=symbol,
+                unit=parameter["unit"] or "1",
+                quantity=quantity,
+                quantity_unit=READING_QUANTITY_UNITS[quantity] or "1",
+            )
+    if errors:
+        raise InvalidInput(errors)
+
+
 def _validate_metadata(
     sector: str, crediting_years_min: int | None, crediting_years_max: int | None
 ) -> None:
@@ -155,6 +209,7 @@ def methodology_snapshot(methodology: Methodology) -> dict[str, Any]:
         "approved": methodology.approved,
         "result": methodology.result_symbol,
         "certificate_electricity": methodology.certificate_electricity,
+        "data_centre_readings": methodology.data_centre_readings,
         "parameters": list(
             methodology.parameters.values("symbol", "unit", "kind", "default", "minimum", "maximum")
         ),
@@ -177,13 +232,14 @@ def create_methodology(
 ) -> Methodology:
     """A new draft version. `metadata`: kind, approved, additionality_exempt,
     crediting_years_min, crediting_years_max, applicability, source_document,
-    certificate_electricity."""
+    certificate_electricity, data_centre_readings."""
     _require_author(actor)
     _validate_metadata(
         sector, metadata.get("crediting_years_min"), metadata.get("crediting_years_max")
     )
     _check_model(parameters, equations, result)
     _check_certificate_electricity(equations, metadata.get("certificate_electricity", ""))
+    _check_data_centre_readings(parameters, metadata.get("data_centre_readings", {}))
     code = normalize_code(code, version)
     methodology = Methodology(
         code=code,
@@ -237,6 +293,7 @@ def update_methodology(
     )
     _check_model(parameters, equations, result)
     _check_certificate_electricity(equations, metadata.get("certificate_electricity", ""))
+    _check_data_centre_readings(parameters, metadata.get("data_centre_readings", {}))
     before = methodology_snapshot(methodology)
     methodology.parameters.all().delete()
     methodology.equations.all().delete()

@@ -239,6 +239,22 @@ def test_quickstart_runs_on_the_embedded_server_with_tasks_in_process(tmp_path):
         assert status == 200 and all(
             states.get(state, 0) > 0 for state in ("frozen", "cancelled", "claimed", "active")
         )
+        # The computing company's data centres, with a year of figures, and rated AI runs.
+        status, body = request(
+            f"{base}/api/v1/auth/token/", {"username": "compute", "password": DEMO_PASSWORD}
+        )
+        computing = body["token"]
+        centres = request(f"{base}/api/v1/data-centres/", token=computing)[1]["results"]
+        assert sorted(c["province"] for c in centres) == ["Ningxia", "Shanghai"]
+        for centre in centres:
+            figures = request(f"{base}/api/v1/data-centres/{centre['id']}/", token=computing)[1]
+            assert float(figures["figures"]["pue"]) > 1
+        workloads = request(f"{base}/api/v1/workloads/", token=computing)[1]["results"]
+        assert {w["task"] for w in workloads} == {
+            "text_generation_training",
+            "text_generation_inference",
+        }
+        assert {w["rating"] for w in workloads} >= {1, 5}
         status, issuances = request(f"{base}/api/v1/issuances/")
         cancelled = [i for i in issuances["results"] if i["cancelled_certificates"]]
         assert len(cancelled) == 1

@@ -11,4 +11,5 @@ urlpatterns = [
     path("retirements/<int:pk>/", views.retirement_certificate, name="retirement-certificate"),
     path("green-certificates/", views.green_certificates, name="green-certificates"),
     path("green-certificates/claims/<int:pk>/", views.certificate_claim, name="certificate-claim"),
+    path("data-centres/", views.data_centres, name="data-centres"),
 ]

@@ -1,5 +1,6 @@
 """Public pages a person reads in a browser: the registry's front page, its projects, issuances
-and retirements, each retirement's certificate, and green certificates and their claims. They
+and retirements, each retirement's certificate, green certificates and their claims, and the
+data centres' aggregates. They
 show what the public may see, whoever is signed in: a page is the same for everyone (the API is
 where a company sees its drafts)."""
 
@@ -14,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from certificates import selectors as certificate_selectors
 from certificates.services.imports import MAX_SERIAL
 from certificates.stats import certificate_totals
+from compute import stats as compute_stats
 from core.provinces import Province
 from core.sectors import Sector
 from registry.ledger import selectors as ledger_selectors
@@ -169,3 +171,28 @@ def certificate_claim(request: HttpRequest, pk: int) -> HttpResponse:
     consumer."""
     claim = get_object_or_404(certificate_selectors.claims(), pk=pk)
     return render(request, "web/certificate_claim.html", {"claim": claim})
+
+
+DATA_CENTRE_GROUPINGS = {"province": "Province", "grid_region": "Grid region", "tier": "Tier"}
+
+
+def data_centres(request: HttpRequest) -> HttpResponse:
+    """Data centres' figures of a year (`?year=`, by default the latest) by province, grid
+    region and tier, as published to the public: groups of fewer than COMPUTE_PUBLIC_MIN_GROUP
+    data centres withheld, whoever is signed in."""
+    years = compute_stats.years()
+    asked = request.GET.get("year", "")
+    # Compared as text: a query string of any length is never converted to a number.
+    chosen = [year for year in years if str(year) == asked]
+    year = chosen[0] if chosen else (years[0] if years else None)
+    tables = [
+        (title, compute_stats.data_centre_totals(user=PUBLIC, group_by=group_by, year=year))
+        for group_by, title in DATA_CENTRE_GROUPINGS.items()
+    ]
+    context = {
+        "years": years,
+        "year": year,
+        "tables": tables,
+        "minimum_group": settings.COMPUTE_PUBLIC_MIN_GROUP,
+    }
+    return render(request, "web/data_centres.html", context)

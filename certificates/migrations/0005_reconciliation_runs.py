@@ -4,25 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certificates', '0004_append_only_links_cancellations'),
+        ("certificates", "0004_append_only_links_cancellations"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReconciliationRun',
+            name="ReconciliationRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('ok', models.BooleanField()),
-                ('ranges_checked', models.BigIntegerField()),
-                ('blocks_checked', models.BigIntegerField()),
-                ('problem_count', models.BigIntegerField(default=0)),
-                ('problems', models.JSONField(blank=True, default=list, help_text='the first problems found')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("ok", models.BooleanField()),
+                ("ranges_checked", models.BigIntegerField()),
+                ("blocks_checked", models.BigIntegerField()),
+                ("problem_count", models.BigIntegerField(default=0)),
+                (
+                    "problems",
+                    models.JSONField(
+                        blank=True, default=list, help_text="the first problems found"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

@@ -8,6 +8,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from certificates.api.serializers import RowProblemSerializer
 from compute.figures import YearFigures
 from compute.models import DataCentre, Reading, ReadingClaim
 from compute.reference import ChosenFactor
@@ -257,3 +258,30 @@ class YearsQuerySerializer(serializers.Serializer):
     year = serializers.IntegerField(
         required=False, min_value=1900, max_value=2200, help_text="The year of period_start."
     )
+
+
+class ReadingUploadInputSerializer(serializers.Serializer):
+    """`{rows: [{column: value}]}`, one row a period; a CSV body arrives in this shape too
+    (`core.parsers.CSVParser`). The service checks each cell."""
+
+    rows = serializers.ListField(
+        child=serializers.DictField(),
+        allow_empty=False,
+        help_text="Columns period_start, period_end (YYYY-MM-DD), total_energy_kwh, "
+        "it_energy_kwh, onsite_renewable_kwh (blank: 0), water_m3 (blank: not given).",
+    )
+
+
+class ReadingUploadResultSerializer(serializers.Serializer):
+    rows = serializers.IntegerField(help_text="rows uploaded")
+    created = serializers.IntegerField(help_text="new readings")
+    corrected = serializers.IntegerField(
+        help_text="readings that superseded the current reading of their period"
+    )
+    unchanged = serializers.IntegerField(
+        help_text="rows repeating the current reading of their period: nothing written"
+    )
+
+
+class ReadingUploadRefusalSerializer(serializers.Serializer):
+    rows = RowProblemSerializer(many=True)

@@ -9,7 +9,9 @@ reading without being the same is refused.
 """
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -26,6 +28,7 @@ from compute import reference, rules
 from compute.figures import Measured, reading_figures
 from compute.locks import lock_data_centre
 from compute.models import FIGURE_FIELDS, KWH_PER_CERTIFICATE, DataCentre, Reading, ReadingClaim
+from compute.services import summaries
 from core.audit import appended_at_end, record_event
 from core.errors import AccessDenied, Conflict, InvalidInput, violates
 
@@ -74,6 +77,46 @@ def year_end(period_start: date) -> date:
     return date(period_start.year + 1, 1, 1)
 
 
+def reading_problems(
+    period_start: date | None,
+    period_end: date | None,
+    energies: Mapping[str, Decimal | None],
+    water_m3: Decimal | None,
+    certificates: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, str]:
+    """What no data centre's state could make right, a message per field: what `record_reading`
+    refuses before any lock, and what an upload checks each row for (`uploads`). A value that
+    is None (a cell an upload could not read) is not checked, nor what depends on it."""
+    errors: dict[str, str] = {}
+    if period_start is not None and period_end is not None:
+        if period_end == period_start:
+            errors["period_end"] = PERIOD_EMPTY
+        elif period_end < period_start:
+            errors["period_end"] = PERIOD_REVERSED
+        elif period_end > year_end(period_start):
+            errors["period_end"] = PERIOD_SPANS_YEARS.format(limit=year_end(period_start))
+    for field, value in energies.items():
+        if value is not None and value < 0:
+            errors[field] = ENERGY_NEGATIVE
+    if water_m3 is not None and water_m3 < 0:
+        errors["water_m3"] = WATER_NEGATIVE
+    total, it, onsite = (energies.get(field) for field in MEASURED_FIELDS[:3])
+    if it is not None and "it_energy_kwh" not in errors:
+        if it == 0:
+            errors["it_energy_kwh"] = IT_NOT_POSITIVE
+        elif total is not None and it > total >= 0:
+            errors["it_energy_kwh"] = IT_ABOVE_TOTAL.format(it=it, total=total)
+    readable = onsite is not None and total is not None and "onsite_renewable_kwh" not in errors
+    if readable and onsite > total >= 0:
+        errors["onsite_renewable_kwh"] = ONSITE_ABOVE_TOTAL.format(onsite=onsite, total=total)
+    for index, request in enumerate(certificates):
+        for field, message in (("block", BLOCK_NOT_POSITIVE), ("quantity", QUANTITY_NOT_POSITIVE)):
+            value = request.get(field)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                errors[f"certificates[{index}].{field}"] = message
+    return errors
+
+
 def _check(
     period_start: date,
     period_end: date,
@@ -82,45 +125,45 @@ def _check(
     certificates: Sequence[Mapping[str, Any]],
 ) -> None:
     """Refuse what no data centre's state could make right, naming each field, before any lock."""
-    errors: dict[str, str] = {}
-    if period_end == period_start:
-        errors["period_end"] = PERIOD_EMPTY
-    elif period_end < period_start:
-        errors["period_end"] = PERIOD_REVERSED
-    elif period_end > year_end(period_start):
-        errors["period_end"] = PERIOD_SPANS_YEARS.format(limit=year_end(period_start))
-    for field, value in energies.items():
-        if value < 0:
-            errors[field] = ENERGY_NEGATIVE
-    if water_m3 is not None and water_m3 < 0:
-        errors["water_m3"] = WATER_NEGATIVE
-    total, it, onsite = (energies[field] for field in MEASURED_FIELDS[:3])
-    if "it_energy_kwh" not in errors:
-        if it == 0:
-            errors["it_energy_kwh"] = IT_NOT_POSITIVE
-        elif it > total >= 0:
-            errors["it_energy_kwh"] = IT_ABOVE_TOTAL.format(it=it, total=total)
-    if "onsite_renewable_kwh" not in errors and onsite > total >= 0:
-        errors["onsite_renewable_kwh"] = ONSITE_ABOVE_TOTAL.format(onsite=onsite, total=total)
-    for index, request in enumerate(certificates):
-        for field, message in (("block", BLOCK_NOT_POSITIVE), ("quantity", QUANTITY_NOT_POSITIVE)):
-            value = request.get(field)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                errors[f"certificates[{index}].{field}"] = message
+    errors = reading_problems(period_start, period_end, energies, water_m3, certificates)
     if errors:
         raise InvalidInput(errors)
+
+
+# The reference data `figures_of` read, by (grid region, year), inside `reference_read_once`.
+_reference_read: ContextVar[dict[tuple[str, int], dict[str, Any]] | None] = ContextVar(
+    "compute_reference_read", default=None
+)
+
+
+@contextmanager
+def reference_read_once() -> Iterator[None]:
+    """Within the block, `figures_of` reads the reference data of a grid region and year once:
+    for a caller recording many readings of one data centre under its lock (an upload). No
+    factor its figures use can be added meanwhile: the transaction adding one locks the data
+    centres it may concern before it commits (`recompute`), and waits for this lock."""
+    token = _reference_read.set({})
+    try:
+        yield
+    finally:
+        _reference_read.reset(token)
 
 
 def figures_of(grid_region: str, year: int, measured: Measured) -> dict[str, Any]:
     """A reading's figures with the reference data stored now: the factors of its year, or the
     ones that stand in for them."""
-    return reading_figures(
-        measured,
-        location=reference.location_factor(grid_region, year),
-        market=reference.residual_factor(year),
-        kgce_per_kwh=reference.kgce_per_kwh(),
-        tiers=reference.tier_thresholds(),
-    )
+    read = _reference_read.get()
+    data = None if read is None else read.get((grid_region, year))
+    if data is None:
+        data = {
+            "location": reference.location_factor(grid_region, year),
+            "market": reference.residual_factor(year),
+            "kgce_per_kwh": reference.kgce_per_kwh(),
+            "tiers": reference.tier_thresholds(),
+        }
+        if read is not None:
+            read[(grid_region, year)] = data
+    return reading_figures(measured, **data)
 
 
 def snapshot(reading: Reading) -> dict[str, Any]:
@@ -180,6 +223,7 @@ def _claim(
                 period_start=reading.period_start,
                 period_end=reading.period_end - timedelta(days=1),
                 consumer=data_centre.name,
+                data_centre=data_centre.pk,
             )
         except AccessDenied as error:
             message = NOT_HELD.format(**request)
@@ -283,6 +327,7 @@ def record_reading(
                 {"period_start": OVERLAP.format(start=period_start, end=period_end)}
             ) from error
         claims = _claim(actor, locked, reading, certificates)
+        summaries.refresh_year(locked.pk, period_start.year)
 
         after = snapshot(reading)
         after["claims"] = [claim.pk for claim in claims]

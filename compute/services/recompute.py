@@ -8,6 +8,7 @@ from django.db.models import Q
 from compute import locks, reference
 from compute.figures import Measured
 from compute.models import FIGURE_FIELDS, Reading
+from compute.services import summaries
 from compute.services.readings import figures_of
 from methodologies.models import EmissionFactor
 from methodologies.services import Change
@@ -60,4 +61,5 @@ def recompute_for_factor(factor: EmissionFactor) -> list[Change]:
             setattr(reading, field, value)
         reading.save(update_fields=list(after))
         changes.append((reading, before, after))
+    summaries.refresh_years((reading.data_centre_id, reading.year) for reading, _, _ in changes)
     return changes

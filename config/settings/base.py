@@ -256,7 +256,7 @@ COMPUTE_TARGET_SCHEMES = env.list("COMPUTE_TARGET_SCHEMES", default=["policy-tar
 # centres than this, lest its figures be one company's; operators and regulators see every group.
 COMPUTE_PUBLIC_MIN_GROUP = env.int("COMPUTE_PUBLIC_MIN_GROUP", default=3)
 # An upload of more readings than this runs as a job (`core.jobs`), as GEC_IMPORT_TASK_ROWS.
-COMPUTE_UPLOAD_TASK_ROWS = env.int("COMPUTE_UPLOAD_TASK_ROWS", default=1000)
+COMPUTE_UPLOAD_TASK_ROWS = env.int("COMPUTE_UPLOAD_TASK_ROWS", default=200)
 
 # The public front page's totals are an aggregate over every credit block: kept this many seconds
 # in the cache, so a busy front page does not rerun it per visit (0: computed on every visit).

@@ -6,6 +6,7 @@ from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 
 from accounts.models import Organization
+from compute.models import DataCentre
 from core.models import DateRange, TimeStampedModel
 from core.provinces import Province
 from core.sectors import Sector
@@ -73,6 +74,16 @@ class Project(TimeStampedModel):
         blank=True,
         help_text="The national GEC system's code of the project's power plant, where its "
         "methodology's electricity also earns green certificates (the GEC-CCER link); else empty.",
+    )
+    data_centre = models.ForeignKey(
+        DataCentre,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        help_text="The proponent's data centre whose readings give the monitored parameters of "
+        "the project's reports, where its methodology takes them from readings "
+        "(`Methodology.data_centre_readings`, CR-DC-001); else empty. Fixed once created.",
     )
     estimated_annual_reductions = models.DecimalField(
         max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES

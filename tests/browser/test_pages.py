@@ -1,5 +1,8 @@
 """The pages a person uses, in a real browser against a live server."""
 
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -9,6 +12,10 @@ from accounts.models import Organization
 from certificates.models import CertificateBlock
 from certificates.services.claims import claim_certificates
 from certificates.services.imports import import_certificates
+from compute.reference import location_factor
+from compute.services.data_centres import register_data_centre
+from compute.services.readings import record_reading
+from methodologies.reference import load_reference_data
 from registry.ledger.services import movements
 from tests.certificates.conftest import credit_code, row, this_month
 from tests.conftest import PASSWORD
@@ -194,3 +201,55 @@ def test_the_public_finds_a_green_certificate_by_serial_and_opens_its_claim(
     screenshot("public-certificate-claim")
     assert browser.find_element(By.ID, "serial").text == claim.block.serial
     assert browser.find_element(By.ID, "claimant").text == holder.name
+
+
+def test_the_public_reads_the_data_centres_aggregates_without_small_groups(
+    browser, live_server, screenshot, users
+):
+    load_reference_data()
+    company = users["proponent"]
+    # Beijing: three data centres, January 2025; Hebei: two, withheld from the public.
+    for name, province, total, onsite in (
+        ("Yizhuang", "Beijing", "1100000", "0"),
+        ("Shunyi", "Beijing", "1300000", "200000"),
+        ("Daxing", "Beijing", "1600000", "0"),
+        ("Langfang", "Hebei", "1200000", "0"),
+        ("Zhangbei", "Hebei", "1250000", "0"),
+    ):
+        data_centre = register_data_centre(actor=company, name=name, province=province)
+        record_reading(
+            actor=company,
+            data_centre=data_centre,
+            period_start=date(2025, 1, 1),
+            period_end=date(2025, 2, 1),
+            total_energy_kwh=Decimal(total),
+            it_energy_kwh=Decimal("1000000"),
+            onsite_renewable_kwh=Decimal(onsite),
+        )
+
+    browser.get(f"{live_server.url}/")
+    browser.find_element(By.LINK_TEXT, "Data centres").click()
+
+    table = wait_for(browser, (By.ID, "by-province"))
+    screenshot("public-data-centres")
+    rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert [row.get_attribute("data-key") for row in rows] == ["Beijing"]
+    cells = [cell.text for cell in rows[0].find_elements(By.TAG_NAME, "td")]
+    # By hand: total 1,100,000 + 1,300,000 + 1,600,000 kWh over IT 3 x 1,000,000; renewable
+    # 200,000 of 4,000,000; grid electricity 3,800,000 kWh at the North grid's factor.
+    factor = location_factor("CN-North", 2025).value
+    location = (Decimal(3800000) * factor / 1000).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    assert cells == [
+        "Beijing 北京",
+        "3",
+        "4,000,000",
+        "3,000,000",
+        "1.333",
+        "0.050",
+        f"{location:,}",
+        cells[7],  # the residual mix's, checked by the API's tests
+        "3,800,000",
+    ]
+    assert "Hebei" not in table.text
+    withheld = browser.find_element(By.ID, "withheld-province").text
+    assert withheld == "1 group of fewer than 3 data centres not shown."

@@ -17,7 +17,9 @@ def directives(response) -> dict[str, list[str]]:
     return parsed
 
 
-@pytest.mark.parametrize("path", ["/", "/projects/", "/api/v1/docs/", "/admin/login/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/projects/", "/data-centres/", "/api/v1/docs/", "/admin/login/"]
+)
 def test_html_pages_allow_no_inline_script(path, client):
     response = client.get(path)
 

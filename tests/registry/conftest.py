@@ -3,13 +3,17 @@
 import itertools
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.test import override_settings
 from django.utils import timezone
 
 from accounts import services as account_services
+from compute.models import DataCentre
+from compute.services.data_centres import register_data_centre
+from compute.services.readings import record_reading
 from methodologies.library import load_library
 from methodologies.models import Methodology
 from registry.ledger.services import issuance
@@ -146,6 +150,40 @@ def project_fields(verifier, methodology, **changes) -> dict:
         **plant,
         **changes,
     }
+
+
+_data_centres = itertools.count(1)
+
+
+def first_of_next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def metered_data_centre(
+    proponent, first_day: date, months=(), last_day: date | None = None
+) -> DataCentre:
+    """A Beijing data centre of the proponent's company (the reference data loaded), with one
+    reading a month from `first_day` (a month's first day): `months` lists each month's
+    (IT energy, total facility energy) in kWh. With `last_day`, the last reading ends with it
+    (a 29 February the lifecycle's periods leave out)."""
+    data_centre = register_data_centre(
+        actor=proponent, name=f"Computing centre {next(_data_centres)}", province="Beijing"
+    )
+    start = first_day
+    for index, (it_energy, total_energy) in enumerate(months):
+        end = first_of_next_month(start)
+        if last_day is not None and index == len(months) - 1:
+            end = last_day + timedelta(days=1)
+        record_reading(
+            actor=proponent,
+            data_centre=data_centre,
+            period_start=start,
+            period_end=end,
+            it_energy_kwh=Decimal(it_energy),
+            total_energy_kwh=Decimal(total_energy),
+        )
+        start = end
+    return data_centre
 
 
 class Lifecycle:

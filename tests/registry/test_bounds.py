@@ -23,13 +23,20 @@ from registry.projects.services import projects, reports
 from registry.projects.services.projects import AMOUNT_TOO_LARGE, CREDITING_TOO_SHORT
 from registry.projects.services.reports import CLAIM_TOO_LARGE
 from tests.conftest import client_for
-from tests.registry.conftest import DESIGN_PARAMETERS, Lifecycle, no_publicity_wait
+from tests.registry.conftest import (
+    DESIGN_PARAMETERS,
+    Lifecycle,
+    LifecycleDates,
+    metered_data_centre,
+    no_publicity_wait,
+)
 
 pytestmark = pytest.mark.django_db
 
-# CR-DC-001: a data centre lowering its PUE from 1.6 to 1.3 on 10,000 MWh of IT load.
+# CR-DC-001: a data centre lowering its PUE from 1.6 to 1.3 on 10,000 MWh of IT load; its
+# meters then read 1,000 MWh of IT energy and 1,300 MWh in all each month (PUE 1.3).
 DC_DESIGN = {"E_IT": "10000", "PUE_BL": "1.6", "PUE_PJ": "1.3", "EF_grid": "0.5703"}
-DC_MONITORED = {"E_IT": "10000", "PUE_PJ": "1.3"}
+DC_MONTHS = [("1000000", "1300000")] * 12
 STORED_LIMIT = "1,000,000,000,000,000,000"
 
 
@@ -57,11 +64,18 @@ def data_centres(parties, dates) -> Lifecycle:
 
 
 def dc_project(data_centres: Lifecycle, state: str) -> Project:
+    """A project of the company's data centre, metered month by month over the lifecycle's
+    monitoring period."""
+    dates = LifecycleDates.today()
+    data_centre = metered_data_centre(
+        data_centres.parties["proponent"], dates.period_start, DC_MONTHS, dates.period_end
+    )
     return data_centres.project(
         state,
         title="Data centre PUE retrofit",
         sector="digital_infrastructure",
         parameters=DC_DESIGN,
+        data_centre=data_centre,
     )
 
 
@@ -98,7 +112,7 @@ def test_no_credits_are_issued_under_an_unapproved_methodology(data_centres, par
     report = reports.create_report(
         actor=parties["proponent"],
         project=project,
-        parameters=DC_MONITORED,
+        parameters={},
         verifier=parties["verifier2"].organization,
         **dates.period,
     )

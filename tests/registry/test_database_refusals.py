@@ -30,9 +30,10 @@ from certificates.services.claims import claim_certificates
 from certificates.services.import_jobs import start_import_job
 from certificates.services.imports import import_certificates
 from certificates.validity import first_of_next_month
-from compute.models import DataCentre, Reading, ReadingClaim
+from compute.models import DataCentre, DataCentreYear, Reading, ReadingClaim, Workload
 from compute.services.data_centres import register_data_centre
 from compute.services.readings import record_reading
+from compute.services.workloads import register_workload
 from core.models import AuditChainHead, AuditEntry, Job
 from methodologies.models import (
     EfficiencyTier,
@@ -121,8 +122,23 @@ def rows(lifecycle, parties, offshore_wind):
         certificates=[{"block": CertificateBlock.objects.get(state="active").pk, "quantity": 10}],
     ).reading
     current = record_reading(**reading, total_energy_kwh=Decimal(1100000)).reading
+    # An AI workload hosted there, with a metric: rated 5, alone in its task.
+    workload = register_workload(
+        actor=parties["proponent"],
+        name="Fine-tuning run",
+        task="text_generation_training",
+        model_parameters=7_000_000_000,
+        accelerator="NVIDIA A100",
+        accelerator_count=8,
+        hours=Decimal(10),
+        avg_power_watts=Decimal(400),
+        data_centre=data_centre.pk,
+        metric_name="tokens",
+        metric_value=Decimal(1000000),
+    )
     return {
         "data_centre": data_centre.pk,
+        "workload": workload.pk,
         "reading": current.pk,
         "superseded_reading": superseded.pk,
         "reading_claim": ReadingClaim.objects.get().pk,
@@ -214,6 +230,13 @@ CONSTRAINT_CASES = {
     ),
     "methodology_published_has_date": lambda r: copy_row(
         _methodology(), r["methodology"], version="'V99'", published_at="NULL"
+    ),
+    "methodology_data_centre_readings_mapping": lambda r: copy_row(
+        _methodology(),
+        r["methodology"],
+        version="'V99'",
+        status="'draft'",
+        data_centre_readings="""'["E_IT"]'::jsonb""",
     ),
     "parameter_bounds_ordered": lambda r: (
         copy_row(_methodology(), r["methodology"], version="'V98'", status="'draft'"),
@@ -378,6 +401,42 @@ CONSTRAINT_CASES = {
     ),
     # A second current reading of the same period.
     "readings_do_not_overlap": lambda r: copy_row(Reading, r["reading"], supersedes_id="NULL"),
+    "data_centre_year_sums_possible": lambda r: (
+        f"UPDATE {DataCentreYear._meta.db_table} SET it_energy_kwh = total_energy_kwh + 1 "
+        f"WHERE data_centre_id = {r['data_centre']}"
+    ),
+    "workload_task_valid": lambda r: update_row(
+        Workload, r["workload"], "task = 'translation_training'"
+    ),
+    "workload_accelerator_count_positive": lambda r: update_row(
+        Workload, r["workload"], "accelerator_count = 0"
+    ),
+    "workload_hours_positive": lambda r: update_row(Workload, r["workload"], "hours = 0"),
+    "workload_model_parameters_positive": lambda r: update_row(
+        Workload, r["workload"], "model_parameters = 0"
+    ),
+    # Average power and metered energy both.
+    "workload_power_or_metered_energy": lambda r: update_row(
+        Workload, r["workload"], "metered_energy_kwh = 1"
+    ),
+    "workload_pue_at_least_one": lambda r: update_row(Workload, r["workload"], "pue = 0.9"),
+    # A hosted run with a grid factor of its own too.
+    "workload_host_or_grid_factor": lambda r: update_row(
+        Workload, r["workload"], "grid_factor = 0.5"
+    ),
+    "workload_energy_includes_pue": lambda r: update_row(
+        Workload, r["workload"], "energy_kwh = it_energy_kwh - 1"
+    ),
+    "workload_emissions_not_negative": lambda r: update_row(
+        Workload, r["workload"], "emissions_kgco2e = -1"
+    ),
+    # A rating without its metric.
+    "workload_rated_with_metric": lambda r: update_row(Workload, r["workload"], "metric_name = ''"),
+    "workload_rating_within_bands": lambda r: update_row(
+        Workload, r["workload"], "band_lowest_wh = energy_per_unit_wh + 1"
+    ),
+    # Alone in its task, the run is its band's only point: 5, never 4.
+    "workload_rating_matches_band": lambda r: update_row(Workload, r["workload"], "rating = 4"),
     "idempotency_answer_whole": lambda r: (
         "INSERT INTO core_idempotencyrecord (created_at, organization_id, user_id, key, "
         "endpoint, request_hash, response_status, response_body) "

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from accounts.models import Organization
 from certificates import selectors as certificate_selectors
 from certificates.api.serializers import PlantCertificatesSerializer
+from compute import selectors as compute_selectors
 from core.api import DecimalString
 from core.provinces import Province
 from core.sectors import Sector
@@ -49,8 +50,8 @@ class ProjectSerializer(ReviewDeadlineMixin, serializers.ModelSerializer):
             "id", "reference", "title", "description", "proponent", "proponent_name",
             "methodology", "methodology_identifier", "sector", "province", "location",
             "construction_start", "crediting_period_start", "crediting_period_end",
-            "parameters", "generator_code", "estimated_annual_reductions", "estimate_trace",
-            "verifier",
+            "parameters", "generator_code", "data_centre", "estimated_annual_reductions",
+            "estimate_trace", "verifier",
             "status", "submitted_on", "publicity_ends_on", "publicity_end_provisional",
             "validation_opinion", "validation_report", "validated_on", "review_due_on",
             "review_due_provisional", "review_overdue", "registered_on", "created_at",
@@ -82,6 +83,14 @@ class ProjectDetailSerializer(ProjectSerializer):
         return PlantCertificatesSerializer(blocks, many=True).data
 
 
+@extend_schema_field(int)
+class OwnDataCentreField(serializers.PrimaryKeyRelatedField):
+    """A data centre the caller may see: another company's is as unknown as a missing one."""
+
+    def get_queryset(self):
+        return compute_selectors.data_centres_visible_to(self.context["request"].user)
+
+
 class ProjectInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     description = serializers.CharField(required=False, allow_blank=True, default="")
@@ -104,6 +113,15 @@ class ProjectInputSerializer(serializers.Serializer):
         help_text="The national GEC system's code of the project's power plant: required where "
         "the methodology's electricity also earns green certificates (CCER-01-001, CCER-01-002), "
         "refused elsewhere; fixed once the project is created.",
+    )
+    data_centre = OwnDataCentreField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="One of the company's data centres, whose readings give the monitored "
+        "parameters of the project's reports: required where the methodology takes them from "
+        "readings (CR-DC-001: IT energy and project PUE), refused elsewhere; fixed once the "
+        "project is created.",
     )
 
 
@@ -171,6 +189,14 @@ class MonitoringReportSerializer(ReviewDeadlineMixin, serializers.ModelSerialize
         "issued; null where the link does not govern the period.",
         **AMOUNT,
     )
+    data_centre = serializers.IntegerField(
+        source="project.data_centre_id",
+        allow_null=True,
+        read_only=True,
+        help_text="The project's data centre, whose current readings over the period gave the "
+        "monitored values its methodology takes from readings (CR-DC-001); the readings counted "
+        "are in `calculation_trace.data_centre`. Null for other methodologies.",
+    )
     above_estimate = serializers.SerializerMethodField(
         help_text="The amount (verified, or claimed until verified) is above "
         "CLAIM_ABOVE_ESTIMATE_FACTOR times the project's estimate for the period: its credits "
@@ -181,7 +207,8 @@ class MonitoringReportSerializer(ReviewDeadlineMixin, serializers.ModelSerialize
         model = MonitoringReport
         fields = [
             "id", "reference", "project", "period_start", "period_end", "parameters",
-            "claimed_reductions", "certificate_electricity_mwh", "calculation_trace", "verifier",
+            "claimed_reductions", "certificate_electricity_mwh", "data_centre",
+            "calculation_trace", "verifier",
             "status", "submitted_on",
             "publicity_ends_on", "publicity_end_provisional", "verification_opinion",
             "verification_report", "verified_reductions", "verified_on", "review_due_on",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts import selectors as account_selectors
 from accounts.models import Organization, User
 from certificates.services import ccer_link
+from compute.models import DataCentre
 from core.audit import record_event
 from core.errors import AccessDenied, Conflict, InvalidInput, InvalidTransition
 from methodologies.calculation import calculation_trace
@@ -22,6 +23,7 @@ from registry.calendar.working_days import period_ended
 from registry.projects import rules
 from registry.projects.locks import lock_project
 from registry.projects.models import AMOUNT_DECIMAL_PLACES, AMOUNT_DIGITS, Project, ProjectComment
+from registry.projects.services import metering
 from registry.projects.services.lifecycle import (
     check_allowed,
     close_publicity_if_over,
@@ -83,8 +85,14 @@ def _validate_design(
     crediting_period_start: date,
     crediting_period_end: date,
     generator_code: str,
+    proponent: Organization,
+    data_centre: DataCentre | None,
 ) -> None:
     errors: dict[str, str] = {}
+    # The CR-DC-001 link: the data centre whose readings the reports take, the proponent's own.
+    data_centre_problem = metering.data_centre_problem(methodology, proponent, data_centre)
+    if data_centre_problem:
+        errors["data_centre"] = data_centre_problem
     # The GEC-CCER link: a plant whose electricity earns certificates is named, to freeze them.
     if methodology.certificate_electricity and not generator_code:
         errors["generator_code"] = GENERATOR_REQUIRED.format(identifier=methodology.identifier)
@@ -163,11 +171,15 @@ def create_project(
     description: str = "",
     location: str = "",
     generator_code: str = "",
+    data_centre: DataCentre | None = None,
 ) -> Project:
     """A draft project of the actor's company; the estimate comes from the methodology.
     `generator_code`, the national GEC system's code of the project's power plant, is named
     exactly where the methodology's electricity also earns green certificates
-    (`Methodology.certificate_electricity`, the GEC-CCER link), and never changes after."""
+    (`Methodology.certificate_electricity`, the GEC-CCER link), and never changes after.
+    `data_centre`, one of the company's data centres, is named exactly where the methodology
+    takes monitored parameters from its readings (`Methodology.data_centre_readings`, the
+    CR-DC-001 link), and never changes after."""
     if not rules.can_create_project(actor):
         raise AccessDenied()
     generator_code = generator_code.strip()
@@ -179,6 +191,8 @@ def create_project(
         crediting_period_start=crediting_period_start,
         crediting_period_end=crediting_period_end,
         generator_code=generator_code,
+        proponent=actor.organization,
+        data_centre=data_centre,
     )
     estimate, trace = _estimate(methodology, parameters)
     project = Project.objects.create(
@@ -194,6 +208,7 @@ def create_project(
         crediting_period_end=crediting_period_end,
         parameters=parameters,
         generator_code=generator_code,
+        data_centre=data_centre,
         estimated_annual_reductions=estimate,
         estimate_trace=trace,
         verifier=verifier,
@@ -209,6 +224,7 @@ def create_project(
             "verifier": verifier.pk,
             "estimated_annual_reductions": estimate,
             **({"generator_code": generator_code} if generator_code else {}),
+            **({"data_centre": data_centre.pk} if data_centre is not None else {}),
         },
     )
     return project
@@ -313,6 +329,7 @@ def register_project(*, actor: User, project: Project, note: str = "") -> Projec
     project = lock_project(project.pk)
     check_allowed(project, "register")
     require_approved(project.methodology)
+    metering.require_data_centre(project)
     if project.methodology.certificate_electricity:
         if not project.generator_code:
             raise Conflict(

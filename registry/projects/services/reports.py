@@ -21,6 +21,7 @@ from methodologies.services import calculate_methodology
 from registry.projects import rules
 from registry.projects.locks import lock_project, lock_report
 from registry.projects.models import AMOUNT_DECIMAL_PLACES, MonitoringReport, Project
+from registry.projects.services import metering
 from registry.projects.services.lifecycle import (
     check_allowed,
     close_publicity_if_over,
@@ -59,10 +60,11 @@ ELECTRICITY_UNIT = "MWh"
 
 
 def _claim(
-    project: Project, parameters: dict[str, Any]
+    project: Project, parameters: dict[str, Any], metered: dict[str, Any]
 ) -> tuple[Decimal, dict[str, Any], engine.Calculation]:
-    """Claimed reductions by the engine, from the report's monitored values and the ex-ante
-    and fixed values of the project's design: (tCO2e, trace, the calculation)."""
+    """Claimed reductions by the engine, from the report's monitored values, those `metered`
+    by the project's data centre, and the ex-ante and fixed values of the project's design:
+    (tCO2e, trace, the calculation)."""
     ex_ante = set(
         project.methodology.parameters.filter(kind=Parameter.Kind.EX_ANTE).values_list(
             "symbol", flat=True
@@ -74,6 +76,7 @@ def _claim(
     inputs = {
         **{symbol: value for symbol, value in project.parameters.items() if symbol in ex_ante},
         **parameters,
+        **metered,
     }
     calculation = calculate_methodology(methodology=project.methodology, parameters=inputs)
     result = calculation.result
@@ -190,7 +193,11 @@ def create_report(
     within the link's window claims no more net electricity than the frozen green certificates
     of its months cover, and records that electricity for the cancellation at issuance; a
     period wholly outside it is not governed; one that runs across either end of the window is
-    refused, its parts to be filed separately (`ccer_link.check_report_period`)."""
+    refused, its parts to be filed separately (`ccer_link.check_report_period`).
+
+    Under the CR-DC-001 link (a methodology with `data_centre_readings`), those monitored
+    values are not reported but taken from the current readings of the project's data centre
+    that cover the period exactly (`metering`), and the trace records the readings counted."""
     if not rules.can_act_for_proponent(actor, project):
         raise AccessDenied()
     project = lock_project(project.pk)
@@ -202,10 +209,19 @@ def create_report(
         raise InvalidInput({"verifier": VALIDATOR_MAY_NOT_VERIFY})
     _validate_period(project, period_start, period_end, timezone.localdate())
     _refuse_overlap(project, period_start, period_end)
+    metered = None
+    if project.methodology.data_centre_readings:
+        metering.require_data_centre(project)
+        metering.refuse_typed(project, parameters)
+        # The current readings in one query, without a lock: a correction committed meanwhile
+        # is as one recorded after the report was filed, which leaves the report as it is.
+        metered = metering.metered(project, period_start, period_end)
     linked = bool(project.methodology.certificate_electricity) and ccer_link.check_report_period(
         period_start, period_end
     )
-    claimed, trace, calculation = _claim(project, parameters)
+    claimed, trace, calculation = _claim(project, parameters, metered.inputs if metered else {})
+    if metered is not None:
+        trace = {**trace, "data_centre": metered.trace}
     electricity = (
         _certificate_electricity(project, period_start, period_end, calculation) if linked else None
     )
@@ -236,6 +252,11 @@ def create_report(
             "claimed_reductions": claimed,
             "verifier": verifier.pk,
             **({"certificate_electricity_mwh": electricity} if linked else {}),
+            **(
+                {"readings": [reading["id"] for reading in metered.trace["readings"]]}
+                if metered is not None
+                else {}
+            ),
         },
     )
     return report

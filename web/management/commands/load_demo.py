@@ -16,6 +16,10 @@ from certificates.models import CertificateBlock
 from certificates.services.claims import claim_certificates
 from certificates.services.imports import import_certificates
 from certificates.validity import add_months, expires_on
+from compute.models import DataCentre
+from compute.services.data_centres import register_data_centre
+from compute.services.readings import record_reading
+from compute.services.workloads import recalculate_workload, register_workload
 from core.provinces import Province
 from core.sectors import Sector
 from methodologies.models import Methodology
@@ -120,6 +124,8 @@ class Command(BaseCommand):
                 )
         if not Project.objects.exists() and Methodology.objects.filter(code="CCER-01-002").exists():
             self._demo_projects()
+        if not DataCentre.objects.exists():
+            self._demo_compute(User.objects.get(username="compute"))
         self.stdout.write(f"Demo users (password for each: {DEMO_PASSWORD}):")
         for name, kind, _, _, username in ORGANIZATIONS:
             self.stdout.write(f"  {username:<10} {kind:<10} {name}")
@@ -282,6 +288,98 @@ class Command(BaseCommand):
                 period_end=add_months(month, 1) - timedelta(days=1),
                 consumer="Cloudpeak Zhongwei data centre (demo)",
             )
+
+    def _demo_compute(self, company: User) -> None:
+        """The computing company's two data centres, a hub node in Ningxia and one in Shanghai,
+        with 24 monthly readings each (the last six of Zhongwei's backed by the company's solar
+        certificates where it holds them), and AI workloads of two tasks hosted in them."""
+        today = timezone.localdate()
+        months = [add_months(today.replace(day=1), n) for n in range(-24, 0)]
+        zhongwei = register_data_centre(
+            actor=company,
+            name="Cloudpeak Zhongwei hub data centre (demo)",
+            province=Province.NINGXIA,
+            hub_node=True,
+            commissioned_on=date(2021, 6, 1),
+        )
+        lingang = register_data_centre(
+            actor=company,
+            name="Cloudpeak Lingang data centre (demo)",
+            province=Province.SHANGHAI,
+            commissioned_on=date(2018, 9, 1),
+        )
+        solar = {
+            block.generation_month: block
+            for block in CertificateBlock.objects.filter(
+                generator_code=SOLAR_GENERATOR_CODE, state="active", holder=company.organization
+            )
+        }
+        for month in months:
+            it = Decimal(2_000_000 + 40_000 * (month.month % 4))
+            certificates = []
+            block = solar.get(month)
+            if block is not None and block.quantity >= 2_000 and month >= months[-6]:
+                certificates = [{"block": block.pk, "quantity": 2_000}]
+            record_reading(
+                actor=company,
+                data_centre=zhongwei,
+                period_start=month,
+                period_end=add_months(month, 1),
+                total_energy_kwh=(it * _seasonal(month, "1.16", "1.27")).quantize(Decimal(1)),
+                it_energy_kwh=it,
+                onsite_renewable_kwh=Decimal(60_000),
+                water_m3=Decimal(1_800),
+                certificates=certificates,
+            )
+            it = Decimal(1_200_000 + 25_000 * (month.month % 3))
+            record_reading(
+                actor=company,
+                data_centre=lingang,
+                period_start=month,
+                period_end=add_months(month, 1),
+                total_energy_kwh=(it * _seasonal(month, "1.31", "1.46")).quantize(Decimal(1)),
+                it_energy_kwh=it,
+                water_m3=Decimal(2_600),
+            )
+        runs = [
+            ("Qilin-7B pre-training", "text_generation_training", "A800", 256, "720", "310",
+             zhongwei, "tokens", "1200000000000"),
+            ("Qilin-13B pre-training", "text_generation_training", "A800", 512, "960", "320",
+             zhongwei, "tokens", "1500000000000"),
+            ("Qilin-7B instruction tuning", "text_generation_training", "H20", 64, "48", "280",
+             lingang, "tokens", "8000000000"),
+            ("Qilin-7B chat serving, March", "text_generation_inference", "L20", 32, "744", "190",
+             lingang, "queries", "41000000"),
+            ("Qilin-13B chat serving, March", "text_generation_inference", "A800", 48, "744",
+             "260", zhongwei, "queries", "52000000"),
+            ("Qilin-7B batch summaries", "text_generation_inference", "L20", 16, "120", "170",
+             zhongwei, "queries", "3000000"),
+        ]  # fmt: skip
+        registered = []
+        for name, task, accelerator, count, hours, watts, host, metric, value in runs:
+            workload = register_workload(
+                actor=company,
+                name=f"{name} (demo)",
+                task=task,
+                accelerator=accelerator,
+                accelerator_count=count,
+                hours=Decimal(hours),
+                avg_power_watts=Decimal(watts),
+                data_centre=host.pk,
+                metric_name=metric,
+                metric_value=Decimal(value),
+            )
+            registered.append(workload)
+        # Each run rated against all of its task's, as a re-rating would.
+        for workload in registered:
+            recalculate_workload(actor=company, workload=workload)
+
+
+def _seasonal(month: date, winter: str, summer: str) -> Decimal:
+    """A PUE between its winter and summer values: cooling costs most from June to September,
+    half as much in May and October."""
+    weight = {6: 1, 7: 1, 8: 1, 9: 1, 5: Decimal("0.5"), 10: Decimal("0.5")}.get(month.month, 0)
+    return Decimal(winter) + (Decimal(summer) - Decimal(winter)) * weight
 
 
 def _month_index(month: date) -> int:
