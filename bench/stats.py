@@ -187,14 +187,16 @@ def write_rows(projects: int, blocks: int) -> int:
         cursor.execute(
             """
             INSERT INTO ledger_credittotal
-                (project_id, vintage, active, frozen, retired, cancelled)
-            SELECT project_id, vintage,
-                   COALESCE(SUM(quantity) FILTER (WHERE status = 'active'), 0),
-                   COALESCE(SUM(quantity) FILTER (WHERE status = 'frozen'), 0),
-                   COALESCE(SUM(quantity) FILTER (WHERE status = 'retired'), 0),
-                   COALESCE(SUM(quantity) FILTER (WHERE status = 'cancelled'), 0)
-            FROM ledger_creditblock WHERE issuance_id > %(last_issuance)s
-            GROUP BY project_id, vintage
+                (project_id, vintage, methodology_id, sector, province,
+                 active, frozen, retired, cancelled)
+            SELECT b.project_id, b.vintage, p.methodology_id, p.sector, p.province,
+                   COALESCE(SUM(b.quantity) FILTER (WHERE b.status = 'active'), 0),
+                   COALESCE(SUM(b.quantity) FILTER (WHERE b.status = 'frozen'), 0),
+                   COALESCE(SUM(b.quantity) FILTER (WHERE b.status = 'retired'), 0),
+                   COALESCE(SUM(b.quantity) FILTER (WHERE b.status = 'cancelled'), 0)
+            FROM ledger_creditblock b JOIN projects_project p ON p.id = b.project_id
+            WHERE b.issuance_id > %(last_issuance)s
+            GROUP BY b.project_id, b.vintage, p.methodology_id, p.sector, p.province
             """,
             {"last_issuance": last_issuance},
         )
@@ -234,14 +236,23 @@ def timed(function, repeat: int) -> tuple[float, float]:
 def blocks_grouped(group_by: str) -> list[dict]:
     """The plain GROUP BY over every block, as the totals were computed before they were kept:
     the reference each grouping's answer must equal."""
-    from django.db.models import Q, Sum
+    from django.db.models import F, Q, Sum, Value
+    from django.db.models.functions import Concat
 
     from registry.ledger.models import CreditBlock
-    from registry.reporting.selectors import GROUPINGS, STATES
+    from registry.reporting.selectors import STATES
 
-    grouping = GROUPINGS[group_by]
+    key = {
+        "vintage": F("vintage"),
+        "methodology": Concat(
+            "project__methodology__code", Value("-"), "project__methodology__version"
+        ),
+        "sector": F("project__sector"),
+        "province": F("project__province"),
+        "project": F("project_id"),
+    }[group_by]
     sums = {state: Sum("quantity", filter=Q(status=state), default=0) for state in STATES}
-    rows = CreditBlock.objects.values(key=grouping.key).annotate(**sums).order_by("key")
+    rows = CreditBlock.objects.values(key=key).annotate(**sums).order_by("key")
     return [{"key": str(row["key"]), **{state: row[state] for state in STATES}} for row in rows]
 
 

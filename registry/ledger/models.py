@@ -8,6 +8,7 @@ from django.db import models
 
 from accounts.models import Organization
 from core.models import BigIntegerRange, TimeStampedModel
+from methodologies.models import Methodology
 from registry.projects.models import MonitoringReport, Project
 
 
@@ -257,10 +258,17 @@ class CreditTotal(models.Model):
     """Credits of one project and vintage in each state, kept by the ledger's services in the
     transaction of each issuance, retirement, cancellation, freeze and unfreeze (a transfer
     changes no state), so the regulators' totals read at most projects x vintages rows instead
-    of every block. The reconciliation proves them equal to the blocks' sums."""
+    of every block. The reconciliation proves them equal to the blocks' sums.
+
+    The project's methodology, sector and province are copied in when the row is made: a
+    project's design is fixed at creation (no service changes it), and with them here every
+    grouping of the totals reads this one table, without joining the projects."""
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+")
     vintage = models.PositiveSmallIntegerField()
+    methodology = models.ForeignKey(Methodology, on_delete=models.PROTECT, related_name="+")
+    sector = models.CharField(max_length=32)
+    province = models.CharField(max_length=32)
     active = models.BigIntegerField(default=0)
     frozen = models.BigIntegerField(default=0)
     retired = models.BigIntegerField(default=0)

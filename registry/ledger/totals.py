@@ -11,6 +11,7 @@ row-level wait, never a global one. An issuance changes its vintages' rows in vi
 from django.db import connection
 
 from registry.ledger.models import CreditBlock, CreditTotal
+from registry.projects.models import Project
 
 STATES = tuple(CreditBlock.Status.values)
 
@@ -26,16 +27,20 @@ def _table() -> str:
     return connection.ops.quote_name(CreditTotal._meta.db_table)
 
 
-def add_issued(*, project_id: int, split: dict[int, int]) -> None:
-    """Count newly issued (active) credits, `split` by vintage. Caller holds the project lock."""
+def add_issued(*, project: Project, split: dict[int, int]) -> None:
+    """Count newly issued (active) credits of `project`, `split` by vintage; a vintage's first
+    issuance makes its row, with the project's methodology, sector and province. Caller holds
+    the project lock."""
     sql = (
         f"INSERT INTO {_table()} AS t "  # noqa: S608 - our own table name
-        "(project_id, vintage, active, frozen, retired, cancelled) VALUES (%s, %s, %s, 0, 0, 0) "
+        "(project_id, vintage, methodology_id, sector, province, active, frozen, retired, "
+        "cancelled) VALUES (%s, %s, %s, %s, %s, %s, 0, 0, 0) "
         "ON CONFLICT (project_id, vintage) DO UPDATE SET active = t.active + EXCLUDED.active"
     )
+    design = [project.methodology_id, project.sector, project.province]
     with connection.cursor() as cursor:
         for vintage in sorted(split):
-            cursor.execute(sql, [project_id, vintage, split[vintage]])
+            cursor.execute(sql, [project.pk, vintage, *design, split[vintage]])
 
 
 def move(*, project_id: int, vintage: int, quantity: int, from_state: str, to_state: str) -> None:

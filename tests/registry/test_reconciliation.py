@@ -321,6 +321,8 @@ def test_a_second_run_asked_for_while_one_runs_leaves_at_once(issued):
             cursor.execute("SELECT pg_advisory_lock(%s)", [RECONCILE_LOCK])
 
         assert reconcile_ledger() is None
+        with running.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [RECONCILE_LOCK])
     finally:
         running.close()
     assert not ReconciliationRun.objects.exists()

@@ -9,6 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("ledger", "0006_idempotency_records_to_core"),
         ("projects", "0003_project_data_centre"),
+        ("methodologies", "0001_methodology_library_and_reference_data"),
     ]
 
     operations = [
@@ -30,6 +31,16 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("vintage", models.PositiveSmallIntegerField()),
+                (
+                    "methodology",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="methodologies.methodology",
+                    ),
+                ),
+                ("sector", models.CharField(max_length=32)),
+                ("province", models.CharField(max_length=32)),
                 ("active", models.BigIntegerField(default=0)),
                 ("frozen", models.BigIntegerField(default=0)),
                 ("retired", models.BigIntegerField(default=0)),

@@ -6,14 +6,15 @@ so its range is the least first and greatest last of its blocks, its quantity th
 from django.db import migrations
 
 FILL_TOTALS = """
-INSERT INTO ledger_credittotal (project_id, vintage, active, frozen, retired, cancelled)
-SELECT project_id, vintage,
-       COALESCE(SUM(quantity) FILTER (WHERE status = 'active'), 0),
-       COALESCE(SUM(quantity) FILTER (WHERE status = 'frozen'), 0),
-       COALESCE(SUM(quantity) FILTER (WHERE status = 'retired'), 0),
-       COALESCE(SUM(quantity) FILTER (WHERE status = 'cancelled'), 0)
-FROM ledger_creditblock
-GROUP BY project_id, vintage
+INSERT INTO ledger_credittotal
+    (project_id, vintage, methodology_id, sector, province, active, frozen, retired, cancelled)
+SELECT b.project_id, b.vintage, p.methodology_id, p.sector, p.province,
+       COALESCE(SUM(b.quantity) FILTER (WHERE b.status = 'active'), 0),
+       COALESCE(SUM(b.quantity) FILTER (WHERE b.status = 'frozen'), 0),
+       COALESCE(SUM(b.quantity) FILTER (WHERE b.status = 'retired'), 0),
+       COALESCE(SUM(b.quantity) FILTER (WHERE b.status = 'cancelled'), 0)
+FROM ledger_creditblock b JOIN projects_project p ON p.id = b.project_id
+GROUP BY b.project_id, b.vintage, p.methodology_id, p.sector, p.province
 """
 
 FILL_VINTAGES = """

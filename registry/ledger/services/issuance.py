@@ -204,7 +204,7 @@ def issue_credits(
             report_reference=report.reference,
         )
     # The kept totals' rows last of the rows locked (`registry.ledger.totals`).
-    totals.add_issued(project_id=project.pk, split=split)
+    totals.add_issued(project=project, split=split)
     move(report, "issue", actor=actor, note=note)
     record_event(
         actor=actor,
