@@ -10,6 +10,7 @@ proves the blocks partition each issuance and the kept totals are the blocks' su
 from dataclasses import dataclass
 
 from django.db import connection
+from psycopg import ClientCursor
 
 from core.provinces import Province
 from core.sectors import Sector
@@ -48,30 +49,23 @@ GROUPINGS = {
 }
 
 
-def credit_totals(
+def _totals_query(
+    grouping: Grouping,
     *,
-    group_by: str,
-    vintage: int | None = None,
-    province: str | None = None,
-    sector: str | None = None,
-    after: int | None = None,
-    limit: int | None = None,
-) -> list[dict]:
-    """One row per group, ordered by key: `{key, label, issued, active, frozen, retired,
-    cancelled}`, whole credits; the key as a string (a vintage year, a methodology's
-    code-version, a sector or province value, a project id).
-
-    One query: the kept totals (at most projects x vintages rows, filtered on their own
-    columns) summed per group, then joined to the group's methodology or project for its key
-    and label. By project, `after` (a project id) and `limit` read one page, the first `limit`
-    projects past `after` in id order, along the unique index on (project, vintage)."""
-    grouping = GROUPINGS[group_by]
+    vintage: int | None,
+    province: str | None,
+    sector: str | None,
+    after: int | None,
+    limit: int | None,
+) -> tuple[str, list]:
+    """The SQL of one grouping's totals, `key, label, active, frozen, retired, cancelled` per
+    group ordered by key, and its parameters."""
     conditions, parameters = [], []
     for column, value in (("vintage", vintage), ("province", province), ("sector", sector)):
         if value not in (None, ""):
             conditions.append(f"{column} = %s")
             parameters.append(value)
-    if group_by == "project" and after is not None:
+    if grouping.column == "project_id" and after is not None:
         conditions.append("project_id > %s")
         parameters.append(after)
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
@@ -90,6 +84,30 @@ def credit_totals(
         {joined}
         ORDER BY 1
     """  # noqa: S608
+    return sql, parameters
+
+
+def credit_totals(
+    *,
+    group_by: str,
+    vintage: int | None = None,
+    province: str | None = None,
+    sector: str | None = None,
+    after: int | None = None,
+    limit: int | None = None,
+) -> list[dict]:
+    """One row per group, ordered by key: `{key, label, issued, active, frozen, retired,
+    cancelled}`, whole credits; the key as a string (a vintage year, a methodology's
+    code-version, a sector or province value, a project id).
+
+    One query: the kept totals (at most projects x vintages rows, filtered on their own
+    columns) summed per group, then joined to the group's methodology or project for its key
+    and label. By project, `after` (a project id) and `limit` read one page, the first `limit`
+    projects past `after` in id order, along the unique index on (project, vintage)."""
+    grouping = GROUPINGS[group_by]
+    sql, parameters = _totals_query(
+        grouping, vintage=vintage, province=province, sector=sector, after=after, limit=limit
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
         fetched = cursor.fetchall()
@@ -103,3 +121,37 @@ def credit_totals(
         rows.append({"key": str(key), "label": str(key) if label is None else label,
                      "issued": sum(figures), **by_state})  # fmt: skip
     return rows
+
+
+def project_totals_csv(
+    *, vintage: int | None = None, province: str | None = None, sector: str | None = None
+) -> bytes:
+    """Every project's totals as CSV, the rows of `credit_totals(group_by="project")` under a
+    header of their keys, written by PostgreSQL (`COPY ... TO STDOUT`): tens of thousands of
+    rows, which Python's csv module would take longer to write than the query takes to run.
+    The label is the project's reference (`Project.reference_of`) and title, so it starts with
+    `P` and is never a formula to a spreadsheet."""
+    sql, parameters = _totals_query(
+        GROUPINGS["project"],
+        vintage=vintage,
+        province=province,
+        sector=sector,
+        after=None,
+        limit=None,
+    )
+    reference = "'P' || lpad(key::text, greatest(6, length(key::text)), '0')"
+    states = ", ".join(STATES)
+    rows = f"""
+        SELECT key, {reference} || ' ' || label AS label,
+               {" + ".join(STATES)} AS issued, {states}
+        FROM ({sql}) totals ORDER BY key
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        # COPY takes no parameters: they are bound here, by psycopg, as literals.
+        query = ClientCursor(raw.connection).mogrify(rows, parameters)
+        out = bytearray()
+        with raw.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER)") as copy:
+            for chunk in copy:
+                out += chunk
+    return bytes(out)

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import F, Q, Sum, Value
 from django.db.models.functions import Concat
 
+from core.api import CSVRenderer
 from core.errors import Conflict
 from registry.ledger.api.pagination import IdCursorPagination
 from registry.ledger.models import CreditBlock, CreditTotal, Issuance
@@ -470,3 +471,25 @@ def test_a_serial_is_found_through_the_range_index(issued):
     assert list(blocks) == [block]
     assert "block_serial_range_idx" in plan
     assert not blocks_holding_serial(CreditBlock.objects.all(), 2**63).exists()
+
+
+@pytest.mark.django_db
+def test_the_csv_by_project_is_what_the_csv_renderer_makes_of_the_rows(lifecycle, parties):
+    shanghai = lifecycle.report("issued")
+    hainan = lifecycle.project("registered", title='Hainan "Blue" wind, phase 2', province="Hainan")
+    lifecycle.report("issued", project=hainan)
+    block = CreditBlock.objects.filter(issuance__report=shanghai).order_by("first").first()
+    movements.retire_credits(
+        actor=parties["proponent"], block=block, quantity=9, beneficiary="B", purpose="public_good"
+    )
+
+    query = {"group_by": "project", "format": "csv"}
+    response = client_for(None).get("/api/v1/stats/totals/", query)
+    in_hainan = client_for(None).get("/api/v1/stats/totals/", {**query, "province": "Hainan"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content == CSVRenderer().render(reporting.credit_totals(group_by="project"))
+    assert in_hainan.content == CSVRenderer().render(
+        reporting.credit_totals(group_by="project", province="Hainan")
+    )

@@ -1,5 +1,6 @@
 """The regulators' totals, public like the rest of the registry's aggregate figures."""
 
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -10,7 +11,9 @@ from rest_framework.views import APIView
 
 from core.api import CSVRenderer, parsed
 from registry.reporting.api.serializers import TotalsQuerySerializer, TotalsRowSerializer
-from registry.reporting.selectors import PROJECT_PAGE_SIZE, credit_totals
+from registry.reporting.selectors import PROJECT_PAGE_SIZE, credit_totals, project_totals_csv
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
 class CreditTotalsView(APIView):
@@ -19,7 +22,7 @@ class CreditTotalsView(APIView):
 
     By project, the JSON list holds a page of `PROJECT_PAGE_SIZE` projects in id order, and
     where more follow, a `Link: <...&after=<last id>>; rel="next"` header names the next page;
-    the list keeps its shape. The CSV holds every project."""
+    the list keeps its shape. The CSV holds every project, written by the database."""
 
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer, CSVRenderer]
@@ -33,8 +36,11 @@ class CreditTotalsView(APIView):
     )
     def get(self, request: Request) -> Response:
         query = parsed(TotalsQuerySerializer, request, request.query_params)
-        paged = query["group_by"] == "project" and request.accepted_renderer.format != "csv"
-        if not paged:
+        by_project = query["group_by"] == "project"
+        if by_project and request.accepted_renderer.format == "csv":
+            filters = {name: query.get(name) for name in ("vintage", "province", "sector")}
+            return HttpResponse(project_totals_csv(**filters), content_type=CSV_CONTENT_TYPE)
+        if not by_project:
             return Response(credit_totals(**query))
         rows = credit_totals(**query, limit=PROJECT_PAGE_SIZE + 1)
         response = Response(rows[:PROJECT_PAGE_SIZE])
