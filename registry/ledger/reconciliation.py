@@ -15,11 +15,14 @@ from django.db import connection, transaction
 from core import partitions
 from core.partitions import BlockRange, Problem, check_partitions, range_problems
 from registry.ledger.models import CreditBlock, CreditTotal, Issuance, ReconciliationRun
+from registry.projects.models import Project
 
 __all__ = ["PROBLEM_KINDS", "Reconciliation", "check_issuance", "check_totals", "reconcile"]
 
 TOTALS = "totals"
-PROBLEM_KINDS = (*partitions.PROBLEM_KINDS, TOTALS)
+# A kept totals row whose methodology, sector or province is not its project's.
+TOTALS_GROUPING = "totals grouping"
+PROBLEM_KINDS = (*partitions.PROBLEM_KINDS, TOTALS, TOTALS_GROUPING)
 STATES = tuple(CreditBlock.Status.values)
 
 
@@ -52,28 +55,38 @@ def check_issuance(
 def check_totals() -> tuple[int, int, list[Problem]]:
     """Compare the kept totals with the blocks' sums per project, vintage and state, in one
     query (a full join of the two groupings); returns the (project, vintage) pairs compared,
-    how many (project, vintage, state) sums differ, and the first `MAX_PROBLEMS` of them:
-    `{"problem": "totals", project, vintage, state, in_totals, in_blocks}`."""
+    how many problems there are, and the first `MAX_PROBLEMS` of them: each (project, vintage,
+    state) sum that differs, `{"problem": "totals", project, vintage, state, in_totals,
+    in_blocks}`, and each row whose copy of its project's methodology, sector or province is
+    not the project's, `{"problem": "totals grouping", project, vintage}`."""
     sums = ", ".join(
         f"COALESCE(SUM(quantity) FILTER (WHERE status = '{state}'), 0)::bigint AS {state}"
         for state in STATES
     )
     blocks = connection.ops.quote_name(CreditBlock._meta.db_table)
     kept = connection.ops.quote_name(CreditTotal._meta.db_table)
+    projects = connection.ops.quote_name(Project._meta.db_table)
     columns = ", ".join(f"COALESCE(k.{state}, 0), COALESCE(b.{state}, 0)" for state in STATES)
     # Names are our own (the table names and the fixed states); nothing comes from outside.
     sql = f"""
         WITH b AS (SELECT project_id, vintage, {sums} FROM {blocks} GROUP BY project_id, vintage)
-        SELECT COALESCE(k.project_id, b.project_id), COALESCE(k.vintage, b.vintage), {columns}
+        SELECT COALESCE(k.project_id, b.project_id), COALESCE(k.vintage, b.vintage),
+               k.id IS NOT NULL AND (k.methodology_id, k.sector, k.province)
+                   IS DISTINCT FROM (p.methodology_id, p.sector, p.province),
+               {columns}
         FROM {kept} k FULL JOIN b ON b.project_id = k.project_id AND b.vintage = k.vintage
+        LEFT JOIN {projects} p ON p.id = k.project_id
         ORDER BY 1, 2
     """  # noqa: S608
     checked, differing, problems = 0, 0, []
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        for project, vintage, *figures in cursor.fetchall():
+        for project, vintage, regrouped, *figures in cursor.fetchall():
             checked += 1
-            found = [
+            found = []
+            if regrouped:
+                found.append({"problem": TOTALS_GROUPING, "project": project, "vintage": vintage})
+            found += [
                 {
                     "problem": TOTALS,
                     "project": project,

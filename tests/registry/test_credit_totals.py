@@ -264,6 +264,24 @@ def test_the_reconciliation_catches_a_missing_and_an_invented_totals_row(issued)
 
 
 @pytest.mark.django_db
+def test_the_reconciliation_catches_a_totals_row_grouped_under_another_province(issued):
+    block = issued["block"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE ledger_credittotal SET province = 'Tibet' WHERE project_id = %s "
+            "AND vintage = %s",
+            [block.project_id, block.vintage],
+        )
+
+    result = reconcile()
+
+    assert (result.ok, result.problem_count) == (False, 1)
+    assert result.problems == [
+        {"problem": "totals grouping", "project": block.project_id, "vintage": block.vintage}
+    ]
+
+
+@pytest.mark.django_db
 def test_a_movement_finding_no_totals_row_is_refused_whole(issued, parties):
     block = issued["block"]
     with connection.cursor() as cursor:
