@@ -190,6 +190,8 @@ SPECTACULAR_SETTINGS = {
         "ParameterKindEnum": "methodologies.models.Parameter.Kind",
         "OpinionEnum": "registry.projects.models.Opinion",
         "ReconciliationProblemEnum": "core.partitions.PROBLEM_KINDS",
+        "LedgerReconciliationProblemEnum": "registry.ledger.reconciliation.PROBLEM_KINDS",
+        "CreditBlockStatusEnum": "registry.ledger.models.CreditBlock.Status",
         "MovementKindEnum": "registry.ledger.models.Movement.Kind",
         "AccountKindEnum": "registry.ledger.models.HoldingAccount.Kind",
         "ProjectStatusEnum": "registry.projects.models.ProjectStatus",

@@ -5,6 +5,7 @@ from django.contrib import admin
 from core.admin_site import ReadOnlyAdmin
 from registry.ledger.models import (
     CreditBlock,
+    CreditTotal,
     HoldingAccount,
     Issuance,
     Movement,
@@ -30,6 +31,12 @@ class CreditBlockAdmin(ReadOnlyAdmin):
     list_filter = ["status", "vintage"]
 
 
+@admin.register(CreditTotal)
+class CreditTotalAdmin(ReadOnlyAdmin):
+    list_display = ["project", "vintage", "active", "frozen", "retired", "cancelled"]
+    list_filter = ["vintage"]
+
+
 @admin.register(Movement)
 class MovementAdmin(ReadOnlyAdmin):
     list_display = ["id", "kind", "first", "last", "quantity", "from_account", "to_account",
@@ -45,4 +52,5 @@ class RetirementAdmin(ReadOnlyAdmin):
 
 @admin.register(ReconciliationRun)
 class ReconciliationRunAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "ok", "issuances_checked", "blocks_checked", "problem_count"]
+    list_display = ["created_at", "ok", "issuances_checked", "blocks_checked", "totals_checked",
+                    "problem_count"]  # fmt: skip

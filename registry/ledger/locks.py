@@ -1,9 +1,10 @@
 """Row locks of the ledger, in the global order of `registry.projects.locks` continued:
 project, monitoring report, then accounts, then block, then the serial counter, each by primary
 key, and last the green certificate blocks an issuance cancels under the GEC-CCER link (the
-import lock when registration freezes them; `certificates.locks`). Every service that locks
-more than one kind of row goes through these helpers in that order, so two transactions never
-wait on each other in a cycle."""
+import lock when registration freezes them; `certificates.locks`), then the kept totals' rows
+of the project and vintage (`registry.ledger.totals`, by a plain `UPDATE`). Every service that
+locks more than one kind of row goes through these helpers in that order, so two transactions
+never wait on each other in a cycle."""
 
 from core import rows
 from registry.ledger.models import CreditBlock, HoldingAccount

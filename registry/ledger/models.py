@@ -3,10 +3,12 @@
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
+from django.contrib.postgres.indexes import GistIndex
 from django.db import models
 
 from accounts.models import Organization
 from core.models import BigIntegerRange, TimeStampedModel
+from methodologies.models import Methodology
 from registry.projects.models import MonitoringReport, Project
 
 
@@ -95,6 +97,12 @@ class Issuance(TimeStampedModel):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    vintages = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The split by vintage as issued, [{vintage, first, last, quantity}] in serial "
+        "order: each vintage one contiguous range, which later movements only split.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -132,7 +140,12 @@ class CreditBlock(TimeStampedModel):
 
     class Meta:
         ordering = ["first"]
-        indexes = [models.Index(fields=["account", "status"], name="block_account_status_idx")]
+        indexes = [
+            models.Index(fields=["account", "status"], name="block_account_status_idx"),
+            # `?serial=`: the block whose range holds a serial, whatever its issuance (the
+            # exclusion constraint's index leads with the issuance).
+            GistIndex(BigIntegerRange("first", "last"), name="block_serial_range_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(quantity=models.F("last") - models.F("first") + 1)
@@ -241,12 +254,56 @@ class Retirement(TimeStampedModel):
         return f"retirement certificate {self.pk}"
 
 
+class CreditTotal(models.Model):
+    """Credits of one project and vintage in each state, kept by the ledger's services in the
+    transaction of each issuance, retirement, cancellation, freeze and unfreeze (a transfer
+    changes no state), so the regulators' totals read at most projects x vintages rows instead
+    of every block. The reconciliation proves them equal to the blocks' sums.
+
+    The project's methodology, sector and province are copied in when the row is made: a
+    project's design is fixed at creation (no service changes it), and with them here every
+    grouping of the totals reads this one table, without joining the projects."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+")
+    vintage = models.PositiveSmallIntegerField()
+    methodology = models.ForeignKey(Methodology, on_delete=models.PROTECT, related_name="+")
+    sector = models.CharField(max_length=32)
+    province = models.CharField(max_length=32)
+    active = models.BigIntegerField(default=0)
+    frozen = models.BigIntegerField(default=0)
+    retired = models.BigIntegerField(default=0)
+    cancelled = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["project", "vintage"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "vintage"], name="credit_total_one_per_project_vintage"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(active__gte=0, frozen__gte=0, retired__gte=0, cancelled__gte=0),
+                name="credit_total_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"totals of project {self.project_id}, vintage {self.vintage}"
+
+    @property
+    def issued(self) -> int:
+        return self.active + self.frozen + self.retired + self.cancelled
+
+
 class ReconciliationRun(TimeStampedModel):
-    """The outcome of checking that every issuance's blocks partition its serial range."""
+    """The outcome of checking that every issuance's blocks partition its serial range, and
+    that the kept totals are the blocks' sums."""
 
     ok = models.BooleanField()
     issuances_checked = models.BigIntegerField()
     blocks_checked = models.BigIntegerField()
+    totals_checked = models.BigIntegerField(
+        default=0, help_text="(project, vintage, state) sums compared with the kept totals"
+    )
     problem_count = models.BigIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True, help_text="the first problems found")
 

@@ -2,16 +2,18 @@
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Sum
+from django.db.models import BigIntegerField, Exists, OuterRef, QuerySet, Sum, Value
+from django.db.models.functions import Cast
 
 from certificates import selectors as certificate_selectors
 from certificates.models import CertificateCancellation
+from core.models import BigIntegerRange
 from core.roles import can_read_everything
 from registry.ledger.models import CreditBlock, HoldingAccount, Issuance, Movement, Retirement
 
 
 def issuances() -> QuerySet[Issuance]:
-    return Issuance.objects.select_related("project", "report").prefetch_related("blocks")
+    return Issuance.objects.select_related("project", "report")
 
 
 def certificate_cancellations(issuance_ids: list[int]) -> dict[int, list[CertificateCancellation]]:
@@ -40,6 +42,17 @@ def blocks_visible_to(user: Any) -> QuerySet[CreditBlock]:
     if not getattr(user, "is_authenticated", False):
         return blocks.none()
     return blocks.filter(account__organization_id=user.organization_id)
+
+
+def blocks_holding_serial(blocks: QuerySet[CreditBlock], serial: int) -> QuerySet[CreditBlock]:
+    """The block (of `blocks`) whose range holds `serial`: `int8range(first, last) @> serial`,
+    the expression of the index `block_serial_range_idx`, so one index probe finds it. A
+    serial beyond bigint holds no block."""
+    if not -(2**63) <= serial < 2**63:
+        return blocks.none()
+    return blocks.alias(serials=BigIntegerRange("first", "last")).filter(
+        serials__contains=Cast(Value(serial), BigIntegerField())
+    )
 
 
 def balances(account_ids: list[int]) -> dict[int, list[dict[str, int]]]:

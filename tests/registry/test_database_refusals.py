@@ -46,6 +46,7 @@ from methodologies.models import (
 )
 from registry.ledger.models import (
     CreditBlock,
+    CreditTotal,
     HoldingAccount,
     Issuance,
     Movement,
@@ -165,6 +166,7 @@ def rows(lifecycle, parties, offshore_wind):
         "account": HoldingAccount.objects.filter(kind="holding").first().pk,
         "issuance": Issuance.objects.get(report=report).pk,
         "block": block.pk,
+        "credit_total": CreditTotal.objects.first().pk,
         "movement": Movement.objects.first().pk,
         "retirement": Retirement.objects.first().pk,
         "audit": AuditEntry.objects.first().pk,
@@ -283,6 +285,10 @@ CONSTRAINT_CASES = {
         CreditBlock, r["block"], "quantity = quantity + 1"
     ),
     "block_status_valid": lambda r: update_row(CreditBlock, r["block"], "status = 'lost'"),
+    # A total taken below zero, as a movement counted twice out of it would.
+    "credit_total_not_negative": lambda r: update_row(
+        CreditTotal, r["credit_total"], "active = active - active - 1"
+    ),
     "block_ranges_do_not_overlap": lambda r: update_row(
         CreditBlock, r["block"], "last = last + 1, quantity = quantity + 1"
     ),

@@ -211,13 +211,13 @@ def test_a_buyers_history_shows_the_issued_range_not_the_sellers_block(resold):
     response = client_for(resold["buyer"]).get(f"/api/v1/credit-blocks/{bought.pk}/history/")
 
     assert response.status_code == 200
-    issuance, transfer = response.json()
+    issuance, transfer = response.json()["results"]
     assert (issuance["kind"], issuance["first"], issuance["last"]) == ("issuance", first, last)
     assert issuance["serial"] == f"{prefix}-{first}-{last}"
     assert issuance["serial"] != block.serial  # the seller's holding now: first..last-1750
     # The seller's block is a 404 to the buyer: the history does not name it either.
     assert issuance["block"] is None
-    assert block.pk not in [row["block"] for row in response.json()]
+    assert block.pk not in [row["block"] for row in response.json()["results"]]
     assert client_for(resold["buyer"]).get(f"/api/v1/credit-blocks/{block.pk}/").status_code == 404
     assert transfer["kind"] == "transfer"
     assert transfer["serial"] == f"{prefix}-{last - 999}-{last}" == bought.serial
@@ -227,7 +227,8 @@ def test_a_buyers_history_shows_the_issued_range_not_the_sellers_block(resold):
 def test_a_holders_history_shows_each_movement_with_its_own_range(resold):
     block, (first, last), prefix = resold["block"], resold["issued"], resold["prefix"]
 
-    rows = client_for(resold["seller"]).get(f"/api/v1/credit-blocks/{block.pk}/history/").json()
+    url = f"/api/v1/credit-blocks/{block.pk}/history/"
+    rows = client_for(resold["seller"]).get(url).json()["results"]
 
     # Only the issuance covers what the seller still holds; it moved the seller's own block.
     assert [(row["kind"], row["serial"], row["block"]) for row in rows] == [

@@ -369,7 +369,7 @@ def test_a_serial_finds_its_block_and_the_whole_history(holdings):
 
     found = buyer.get("/api/v1/credit-blocks/", {"serial": str(moved.last)}).json()["results"]
     by_serial = buyer.get("/api/v1/credit-blocks/", {"serial": moved.serial}).json()["results"]
-    history = buyer.get(f"/api/v1/credit-blocks/{moved.pk}/history/").json()
+    history = buyer.get(f"/api/v1/credit-blocks/{moved.pk}/history/").json()["results"]
 
     assert [b["id"] for b in found] == [b["id"] for b in by_serial] == [moved.pk]
     assert [h["kind"] for h in history] == ["issuance", "transfer"]

@@ -3,7 +3,8 @@ cancel, freeze and unfreeze in any order, with quantities that fit, don't fit or
 quantities at all, by the holder and by others.
 
 After every step: the blocks of each issuance partition its range (the reconciliation), the
-regulators' totals by state are the blocks', and the ledger is exactly what the machine's own
+kept totals per project, vintage and state are the blocks' sums, the regulators' totals by
+state are the model's, and the ledger is exactly what the machine's own
 model of it says, so nothing retired or cancelled ever moved. Each example runs in a savepoint
 rolled back at its end: it starts from a ledger without issuances, on reports in issuance
 review and accounts made once for the whole test.
@@ -27,7 +28,7 @@ from hypothesis.stateful import (
 
 from core.errors import AccessDenied, Conflict, InvalidInput, InvalidTransition
 from registry.ledger.models import CreditBlock, HoldingAccount, Movement
-from registry.ledger.reconciliation import reconcile
+from registry.ledger.reconciliation import check_totals, reconcile
 from registry.ledger.services import movements
 from registry.ledger.services.issuance import default_account, issue_credits
 from registry.reporting.selectors import credit_totals
@@ -188,6 +189,12 @@ class LedgerMachine(RuleBasedStateMachine):
         assert result.issuances_checked == len(self.issued)
 
     @invariant()
+    def kept_totals_are_the_blocks_sums(self) -> None:
+        checked, differing, problems = check_totals()
+        assert differing == 0, problems
+        assert checked == len({(self.projects[b.issuance], v) for b, v in self._vintages()})
+
+    @invariant()
     def the_ledger_is_the_model(self) -> None:
         actual = {
             block.pk: Block(
@@ -230,6 +237,11 @@ class LedgerMachine(RuleBasedStateMachine):
             assert not later.exists(), list(later)
 
     # --- The model --------------------------------------------------------------------------
+
+    def _vintages(self) -> list[tuple[Block, int]]:
+        """Each block of the model with its vintage (a block's vintage never changes)."""
+        vintages = dict(CreditBlock.objects.values_list("pk", "vintage"))
+        return [(block, vintages[pk]) for pk, block in self.blocks.items()]
 
     def _draw_block(self, data: st.DataObject) -> tuple[int, CreditBlock, Block]:
         pk = data.draw(st.sampled_from(sorted(self.blocks)), label="block")

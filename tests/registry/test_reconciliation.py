@@ -1,14 +1,14 @@
 from datetime import datetime
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from core import partitions
 from registry.ledger import reconciliation
 from registry.ledger.models import CreditBlock, Issuance, ReconciliationRun
 from registry.ledger.reconciliation import check_issuance, reconcile, record_reconciliation
 from registry.ledger.services.movements import retire_credits
-from registry.ledger.tasks import reconcile_ledger
+from registry.ledger.tasks import RECONCILE_LOCK, reconcile_ledger
 
 URL = "/api/v1/reconciliation/"
 
@@ -100,8 +100,14 @@ def issued(lifecycle) -> list[Issuance]:
 def test_issued_credits_reconcile(issued):
     result = reconcile()
 
+    # Two projects, each of two vintages: four (project, vintage) totals.
     assert result == reconciliation.Reconciliation(
-        ok=True, issuances_checked=2, blocks_checked=4, problems=[], problem_count=0
+        ok=True,
+        issuances_checked=2,
+        blocks_checked=4,
+        problems=[],
+        problem_count=0,
+        totals_checked=4,
     )
 
 
@@ -147,8 +153,16 @@ def test_a_shrunk_block_leaves_a_gap_and_a_short_sum(issued):
             "issued": issuance.quantity,
             "in_blocks": issuance.quantity - 10,
         },
+        {
+            "problem": "totals",
+            "project": block.project_id,
+            "vintage": block.vintage,
+            "state": "active",
+            "in_totals": block.quantity,
+            "in_blocks": block.quantity - 10,
+        },
     ]
-    assert result.problem_count == 2
+    assert result.problem_count == 3
 
 
 def test_blocks_moved_to_another_issuance_are_outside_there_and_missing_here(issued):
@@ -188,8 +202,9 @@ def test_problems_kept_are_capped_but_all_are_counted(issued, monkeypatch):
 
     result = reconcile()
 
-    # Each issuance: a gap after each of its two blocks, and a short sum.
-    assert result.problem_count == 6
+    # Each issuance: a gap after each of its two blocks, and a short sum; and each of the four
+    # (project, vintage) totals one more than its block.
+    assert result.problem_count == 6 + 4
     assert [(p["issuance"], p["problem"]) for p in result.problems] == [
         (issued[0].pk, "gap"),
         (issued[0].pk, "gap"),
@@ -207,8 +222,8 @@ def test_a_recorded_run_stores_the_outcome(issued):
 
     run.refresh_from_db()
     assert (run.ok, run.issuances_checked, run.blocks_checked) == (False, 2, 4)
-    assert [p["problem"] for p in run.problems] == ["gap", "sum"]
-    assert run.problem_count == 2
+    assert [p["problem"] for p in run.problems] == ["gap", "sum", "totals"]
+    assert run.problem_count == 3
 
 
 def test_the_task_run_twice_adds_two_runs_and_changes_no_block(issued):
@@ -239,6 +254,7 @@ def as_stored(run: ReconciliationRun) -> dict:
         "ok": run.ok,
         "issuances_checked": run.issuances_checked,
         "blocks_checked": run.blocks_checked,
+        "totals_checked": run.totals_checked,
         "problem_count": run.problem_count,
         "problems": run.problems,
     }
@@ -264,24 +280,66 @@ def test_operators_and_regulators_read_the_last_run(role, clients, issued):
 
 
 @pytest.mark.parametrize("role", ["operator", "regulator"])
-def test_operators_and_regulators_run_one_now(role, clients, issued):
-    response = clients[role].post(URL)
+def test_a_post_answers_the_last_run_and_starts_a_new_one_as_a_task(
+    role, clients, issued, django_capture_on_commit_callbacks
+):
+    last = record_reconciliation()
 
-    assert response.status_code == 201
-    run = ReconciliationRun.objects.get()
-    assert parsed(response.json()) == as_stored(run)
-    assert run.ok is True
-    assert parsed(clients[role].get(URL).json()) == as_stored(run)
+    with django_capture_on_commit_callbacks(execute=False) as started:
+        response = clients[role].post(URL)
+
+    # The answer is the run recorded before, and no run was made inside the request.
+    assert response.status_code == 202
+    assert parsed(response.json()) == as_stored(last)
+    assert ReconciliationRun.objects.count() == 1
+    # The task runs once the request's transaction commits (eagerly, in the tests).
+    [enqueue] = started
+    enqueue()
+    new = ReconciliationRun.objects.exclude(pk=last.pk).get()
+    assert (new.ok, new.issuances_checked, new.totals_checked) == (True, 2, 4)
+    assert parsed(clients[role].get(URL).json()) == as_stored(new)
 
 
-def test_the_endpoint_shows_the_problems_found(clients, issued):
+def test_a_post_before_any_run_says_one_has_started(
+    clients, issued, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clients["regulator"].post(URL)
+
+    assert (response.status_code, response.json()) == (
+        202,
+        {"detail": "No reconciliation has run yet; one has started."},
+    )
+    assert ReconciliationRun.objects.get().ok is True
+
+
+def test_a_second_run_asked_for_while_one_runs_leaves_at_once(issued):
+    # The run under way: another session holding the run's lock.
+    running = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with running.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [RECONCILE_LOCK])
+
+        assert reconcile_ledger() is None
+        with running.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [RECONCILE_LOCK])
+    finally:
+        running.close()
+    assert not ReconciliationRun.objects.exists()
+    assert reconcile_ledger() is not None
+
+
+def test_the_endpoint_shows_the_problems_found(clients, issued, django_capture_on_commit_callbacks):
     corrupt(
         "UPDATE ledger_creditblock SET last = last - 5, quantity = quantity - 5 WHERE id = %s",
         [CreditBlock.objects.filter(issuance=issued[0]).order_by("-first").first().pk],
     )
 
-    body = clients["regulator"].post(URL).json()
+    with django_capture_on_commit_callbacks(execute=True):
+        clients["regulator"].post(URL)
+    body = clients["regulator"].get(URL).json()
 
+    shrunk = CreditBlock.objects.filter(issuance=issued[0]).order_by("-first").first()
     assert body["ok"] is False
     assert body["problems"] == [
         {
@@ -296,7 +354,17 @@ def test_the_endpoint_shows_the_problems_found(clients, issued):
             "issued": issued[0].quantity,
             "in_blocks": issued[0].quantity - 5,
         },
+        # The kept totals still count the 5 credits the blocks lost.
+        {
+            "problem": "totals",
+            "project": shrunk.project_id,
+            "vintage": shrunk.vintage,
+            "state": "active",
+            "in_totals": shrunk.quantity + 5,
+            "in_blocks": shrunk.quantity,
+        },
     ]
+    assert body["problem_count"] == 3
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

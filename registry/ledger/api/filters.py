@@ -36,7 +36,7 @@ class CreditBlockFilter(django_filters.FilterSet):
             return queryset.none()
         # A printed serial ends with <first>-<last>: the block holding its first serial.
         number = int(numbers[-2] if len(numbers) >= 4 else numbers[-1])
-        return queryset.filter(first__lte=number, last__gte=number)
+        return selectors.blocks_holding_serial(queryset, number)
 
     class Meta:
         model = CreditBlock

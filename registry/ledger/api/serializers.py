@@ -35,7 +35,9 @@ class VintageSerializer(serializers.Serializer):
 
 class IssuanceSerializer(serializers.ModelSerializer):
     project_reference = serializers.CharField(source="project.reference")
-    vintages = serializers.SerializerMethodField()
+    vintages = VintageSerializer(
+        many=True, read_only=True, help_text="Issued credits per vintage, as stored at issuance."
+    )
     cancelled_certificates = serializers.SerializerMethodField(
         help_text="The green certificates cancelled because the electricity they stand for was "
         "credited by this issuance (the GEC-CCER link), in serial order; empty elsewhere."
@@ -55,21 +57,6 @@ class IssuanceSerializer(serializers.ModelSerializer):
             by_issuance = selectors.certificate_cancellations([issuance.pk])
         records = by_issuance.get(issuance.pk, [])
         return CertificateCancellationSerializer(records, many=True).data
-
-    @extend_schema_field(VintageSerializer(many=True))
-    def get_vintages(self, issuance: Issuance) -> list[dict[str, int]]:
-        """Issued credits per vintage. Each vintage was issued as one contiguous range, which
-        later movements only split, so its range and sum are read back from the blocks."""
-        vintages: dict[int, dict[str, int]] = {}
-        for block in issuance.blocks.all():
-            entry = vintages.setdefault(
-                block.vintage,
-                {"vintage": block.vintage, "first": block.first, "last": block.last, "quantity": 0},
-            )
-            entry["first"] = min(entry["first"], block.first)
-            entry["last"] = max(entry["last"], block.last)
-            entry["quantity"] += block.quantity
-        return [vintages[year] for year in sorted(vintages)]
 
 
 class HoldingAccountSerializer(serializers.ModelSerializer):
@@ -188,15 +175,21 @@ class AccountInputSerializer(serializers.Serializer):
 
 
 class ReconciliationProblemSerializer(serializers.Serializer):
-    """One problem: `first`/`last` for a gap, overlap, outside block or blockless issuance;
-    `issued`/`in_blocks` for a sum that doesn't match."""
+    """One problem: of an issuance, `first`/`last` for a gap, overlap, outside block or
+    blockless issuance, `issued`/`in_blocks` for a sum that doesn't match; of the kept totals
+    (`totals`), the `project`, `vintage` and `state` whose total `in_totals` is not the
+    blocks' sum `in_blocks`."""
 
-    issuance = serializers.IntegerField()
+    issuance = serializers.IntegerField(required=False)
     problem = serializers.ChoiceField(choices=PROBLEM_KINDS)
     first = serializers.IntegerField(required=False)
     last = serializers.IntegerField(required=False)
     issued = serializers.IntegerField(required=False)
     in_blocks = serializers.IntegerField(required=False)
+    project = serializers.IntegerField(required=False)
+    vintage = serializers.IntegerField(required=False)
+    state = serializers.ChoiceField(choices=CreditBlock.Status.choices, required=False)
+    in_totals = serializers.IntegerField(required=False)
 
 
 class ReconciliationRunSerializer(serializers.ModelSerializer):
@@ -210,6 +203,7 @@ class ReconciliationRunSerializer(serializers.ModelSerializer):
             "ok",
             "issuances_checked",
             "blocks_checked",
+            "totals_checked",
             "problem_count",
             "problems",
         ]

@@ -1,7 +1,7 @@
 """The ledger API: holdings, blocks and their history, transfers, retirements, cancellations
 and freezes. Mutating calls take an `Idempotency-Key` header."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -16,6 +16,7 @@ from core.permissions import CanReadEverything
 from core.serializers import NoteInputSerializer
 from registry.ledger import selectors
 from registry.ledger.api.filters import CreditBlockFilter, IssuanceFilter
+from registry.ledger.api.pagination import IdCursorPagination
 from registry.ledger.api.serializers import (
     AccountInputSerializer,
     BlockHistorySerializer,
@@ -31,7 +32,7 @@ from registry.ledger.api.serializers import (
     RetirementSerializer,
     TransferInputSerializer,
 )
-from registry.ledger.reconciliation import last_reconciliation, record_reconciliation
+from registry.ledger.reconciliation import last_reconciliation, start_reconciliation
 from registry.ledger.services import issuance, movements
 from registry.projects.selectors import reports_visible_to
 
@@ -142,21 +143,24 @@ class HoldingAccountViewSet(
 
 
 class CreditBlockViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Credit blocks in the caller's accounts (all, for operators and regulators). `?serial=`
-    finds the block holding a serial number; `history/` lists every movement of its serials."""
+    """Credit blocks in the caller's accounts (all, for operators and regulators), by a
+    cursor. `?serial=` finds the block holding a serial number; `history/` lists every
+    movement of its serials, by a cursor too."""
 
     serializer_class = BlockSerializer
     permission_classes = [IsAuthenticated]
     filterset_class = CreditBlockFilter
+    pagination_class = IdCursorPagination
 
     def get_queryset(self):
         return selectors.blocks_visible_to(self.request.user)
 
     @extend_schema(responses=BlockHistorySerializer(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    @action(detail=True, methods=["get"], filterset_class=None)
     def history(self, request: Request, pk: str) -> Response:
         movements = selectors.block_history(self.get_object(), request.user)
-        return Response(BlockHistorySerializer(movements, many=True).data)
+        page = self.paginate_queryset(movements)
+        return self.get_paginated_response(BlockHistorySerializer(page, many=True).data)
 
     @extend_schema(request=CancellationInputSerializer, responses={201: MovementSerializer})
     @action(detail=True, methods=["post"])
@@ -224,10 +228,12 @@ class IssuanceViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 NO_RECONCILIATION_YET = "No reconciliation has run yet."
+RECONCILIATION_STARTED = "No reconciliation has run yet; one has started."
 
 
 class ReconciliationView(APIView):
-    """The last ledger reconciliation (GET), or a new one run now (POST): operators and
+    """The last ledger reconciliation (GET); POST answers it too (202) and starts a new run as
+    a task, read back with GET once recorded: no request scans the ledger. Operators and
     regulators. Runs are also recorded periodically by `registry.ledger.tasks.reconcile_ledger`."""
 
     permission_classes = [IsAuthenticated, CanReadEverything]
@@ -239,7 +245,18 @@ class ReconciliationView(APIView):
             raise NotFound(NO_RECONCILIATION_YET)
         return Response(ReconciliationRunSerializer(run).data)
 
-    @extend_schema(request=None, responses={201: ReconciliationRunSerializer})
+    @extend_schema(
+        request=None,
+        responses={
+            202: OpenApiResponse(
+                ReconciliationRunSerializer,
+                description="The last run (before any, `{detail}`); a new run has started.",
+            )
+        },
+    )
     def post(self, request: Request) -> Response:
-        run = record_reconciliation()
-        return Response(ReconciliationRunSerializer(run).data, status=status.HTTP_201_CREATED)
+        run = last_reconciliation()
+        start_reconciliation()
+        if run is None:
+            return Response({"detail": RECONCILIATION_STARTED}, status=status.HTTP_202_ACCEPTED)
+        return Response(ReconciliationRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)

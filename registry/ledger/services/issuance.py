@@ -11,7 +11,7 @@ from certificates.services import ccer_link
 from core.audit import record_event
 from core.errors import AccessDenied, Conflict, InvalidInput, InvalidTransition, violates
 from methodologies.services import require_approved
-from registry.ledger import rules
+from registry.ledger import rules, totals
 from registry.ledger.locks import lock_accounts_shared
 from registry.ledger.models import CreditBlock, HoldingAccount, Issuance, Movement, SerialCounter
 from registry.ledger.services.movements import ONE_DEFAULT_ACCOUNT
@@ -156,31 +156,27 @@ def issue_credits(
     if account.frozen:
         raise Conflict(INTO_FROZEN_ACCOUNT.format(account=account.name))
     first = _allocate_serials(quantity)
+    split = split_by_vintage(report.period_start, report.period_end, quantity)
+    # One contiguous range per vintage, in vintage order: stored with the issuance, so that
+    # reading its split needs no block.
+    vintages = []
+    for vintage, part in sorted(split.items()):
+        vintages.append({"vintage": vintage, "first": first, "last": first + part - 1,
+                         "quantity": part})  # fmt: skip
+        first += part
     issuance = Issuance.objects.create(
         report=report,
         project=project,
         quantity=quantity,
-        first_serial=first,
-        last_serial=first + quantity - 1,
+        first_serial=vintages[0]["first"],
+        last_serial=vintages[-1]["last"],
         issued_by=actor,
+        vintages=vintages,
     )
-    blocks = []
-    for vintage, part in sorted(
-        split_by_vintage(report.period_start, report.period_end, quantity).items()
-    ):
-        blocks.append(
-            CreditBlock(
-                issuance=issuance,
-                project=project,
-                vintage=vintage,
-                first=first,
-                last=first + part - 1,
-                quantity=part,
-                account=account,
-            )
-        )
-        first += part
-    CreditBlock.objects.bulk_create(blocks)
+    blocks = CreditBlock.objects.bulk_create(
+        CreditBlock(issuance=issuance, project=project, account=account, **part)
+        for part in vintages
+    )
     Movement.objects.bulk_create(
         Movement(
             kind=Movement.Kind.ISSUANCE,
@@ -207,6 +203,8 @@ def issue_credits(
             project_reference=project.reference,
             report_reference=report.reference,
         )
+    # The kept totals' rows last of the rows locked (`registry.ledger.totals`).
+    totals.add_issued(project=project, split=split)
     move(report, "issue", actor=actor, note=note)
     record_event(
         actor=actor,

@@ -3,7 +3,9 @@
 Every movement runs read-decide-write under row locks taken in the global order (accounts
 share-locked by primary key, then the block), splits the block where only part of it moves
 (the holder keeps the lower serials, the upper part moves), and appends a `Movement` and an
-audit entry in the same transaction.
+audit entry in the same transaction. A change of state (retirement, cancellation, freeze,
+unfreeze; not a transfer) moves the kept totals too (`registry.ledger.totals`), last of the
+rows it locks.
 """
 
 from typing import Any
@@ -14,7 +16,7 @@ from accounts.models import Organization, User
 from core import rows
 from core.audit import record_event
 from core.errors import AccessDenied, Conflict, InvalidInput, violates
-from registry.ledger import rules
+from registry.ledger import rules, totals
 from registry.ledger.locks import lock_account, lock_accounts_shared, lock_block
 from registry.ledger.models import CreditBlock, HoldingAccount, Movement, Retirement
 
@@ -96,6 +98,17 @@ def _split(
     block.last, block.quantity = moved_first - 1, block.quantity - quantity
     rows.update(block, "last", "quantity")
     return rows.insert(moved)
+
+
+def _count(block: CreditBlock, was: str) -> None:
+    """Move the kept totals with `block`, whose credits were `was` and are `block.status` now."""
+    totals.move(
+        project_id=block.project_id,
+        vintage=block.vintage,
+        quantity=block.quantity,
+        from_state=was,
+        to_state=block.status,
+    )
 
 
 def _check_movable(actor: User, block: CreditBlock, account: HoldingAccount, quantity: int) -> None:
@@ -189,6 +202,7 @@ def retire_credits(
     _check_movable(actor, block, accounts[block.account_id], quantity)
     source = accounts[block.account_id]
     retired = _split(block, quantity, account=retirement_account, status=CreditBlock.Status.RETIRED)
+    _count(retired, CreditBlock.Status.ACTIVE)
     certificate = Retirement.objects.create(
         block=retired,
         holder_id=source.organization_id,
@@ -233,7 +247,9 @@ def cancel_credits(
         raise Conflict(
             NOT_ENOUGH.format(serial=locked.serial, held=locked.quantity, asked=quantity)
         )
+    was = locked.status
     cancelled = _split(locked, quantity, cancellation_account, CreditBlock.Status.CANCELLED)
+    _count(cancelled, was)
     return _record(
         Movement.Kind.CANCELLATION,
         actor=actor,
@@ -285,6 +301,7 @@ def _set_block_state(
         raise Conflict(message.format(serial=locked.serial, status=locked.status))
     locked.status = new
     rows.update(locked, "status")
+    _count(locked, expected)
     account = accounts[locked.account_id]
     return _record(
         kind, actor=actor, block=locked, from_account=account, to_account=account, note=note

@@ -12,6 +12,12 @@ class TotalsQuerySerializer(serializers.Serializer):
     vintage = serializers.IntegerField(required=False, min_value=1900, max_value=2200)
     province = serializers.ChoiceField(choices=Province.choices, required=False)
     sector = serializers.ChoiceField(choices=Sector.choices, required=False)
+    after = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="by project: the page after this project id (the `next` link of the `Link` "
+        "header gives it)",
+    )
 
 
 class TotalsRowSerializer(serializers.Serializer):
