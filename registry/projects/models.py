@@ -371,9 +371,6 @@ class Document(models.Model):
         ordering = ["uploaded_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind__in=DocumentKind.values), name="document_kind_valid"
-            ),
-            models.CheckConstraint(
                 condition=models.Q(
                     report__isnull=True,
                     kind__in=[

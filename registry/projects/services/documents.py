@@ -10,7 +10,7 @@ decide its type (`core.files`), and its SHA-256 and size enter the audit log wit
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from accounts.models import User
 from core import files
@@ -145,7 +145,16 @@ def _record(
         current = Document.objects.filter(
             project=project, report=report, kind=kind, superseded_by__isnull=True
         ).first()
+    fields = {}
+    if current is not None:
+        # The current one is marked superseded first, so that one document of the kind is
+        # current at any moment (a unique index); it names the new one's id, taken from the
+        # sequence beforehand (the foreign key is checked at commit).
+        fields["id"] = _next_document_id()
+        current.superseded_by_id = fields["id"]
+        current.save(update_fields=["superseded_by"])
     document = Document.objects.create(
+        **fields,
         project=project,
         report=report,
         kind=kind,
@@ -156,9 +165,6 @@ def _record(
         storage_name=name,
         uploaded_by=actor,
     )
-    if current is not None:
-        current.superseded_by = document
-        current.save(update_fields=["superseded_by"])
     record_event(
         actor=actor,
         action="document.attach",
@@ -175,6 +181,12 @@ def _record(
         },
     )
     return document
+
+
+def _next_document_id() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('projects_document', 'id'))")
+        return cursor.fetchone()[0]
 
 
 def current_document(obj: Project | MonitoringReport, kind: str) -> Document | None:
