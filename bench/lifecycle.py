@@ -53,6 +53,7 @@ from harness import (
     free_port,
     gunicorn,
     http_request,
+    multipart,
     percentile,
     production_environment,
     report_awaiting_issuance,
@@ -74,11 +75,15 @@ LARGE_VINTAGES = [(2024, 504109589), (2025, 495890411)]
 
 STEPS = [
     "create project",
+    "attach design document",
     "submit project",
+    "attach validation report",
     "validate",
     "register",
     "create report",
+    "attach monitoring report",
     "submit report",
+    "attach verification report",
     "verify",
     "issue",
 ]
@@ -239,6 +244,20 @@ def lifecycle(
             raise Failure(f"{name}: POST {path} as {user} answered {status}: {answer[:500]!r}")
         return json.loads(answer)
 
+    def attach(user: str, path: str, kind: str) -> None:
+        """Attach a small real PDF of `kind` to the object at `path`, as `user`."""
+        from web.demo_documents import minimal_pdf
+
+        body, content_type = multipart({"kind": kind}, f"{kind}.pdf", minimal_pdf(name, kind))
+        headers = {"Accept": "application/json", "Authorization": f"Token {tokens[user]}"}
+        before = time.perf_counter()
+        status, answer = http_request(
+            port, "POST", f"{path}/documents/", body, {**headers, "Content-Type": content_type}
+        )
+        steps.append(time.perf_counter() - before)
+        if status != 201:
+            raise Failure(f"{name}: attaching {kind} as {user} answered {status}: {answer[:500]!r}")
+
     def expect(what: str, got: object, wanted: object) -> None:
         if got != wanted:
             raise Failure(f"{name}: {what} is {got!r}, expected {wanted!r}")
@@ -264,7 +283,9 @@ def lifecycle(
     )
     expect("the estimate", project["estimated_annual_reductions"], CLAIMED)
     url = f"/api/v1/projects/{project['id']}"
+    attach("proponent", url, "design_document")
     expect("the project", call("proponent", f"{url}/submit/", None)["status"], "publicity")
+    attach("verifier", url, "validation_report")
     # Publicity is 0 working days on this server, so the verifier may validate at once.
     validated = call("verifier", f"{url}/validate/", {"opinion": "positive", "report": "Conforms."})
     expect("the project", validated["status"], "registration_review")
@@ -283,7 +304,9 @@ def lifecycle(
     )
     expect("the claim", report["claimed_reductions"], CLAIMED)
     report_url = f"/api/v1/monitoring-reports/{report['id']}"
+    attach("proponent", report_url, "monitoring_report")
     expect("the report", call("proponent", f"{report_url}/submit/", None)["status"], "publicity")
+    attach("verifier2", report_url, "verification_report")
     verified = call(
         "verifier2",
         f"{report_url}/verify/",

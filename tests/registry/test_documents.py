@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from core import files
 from core.errors import Conflict
@@ -610,3 +610,32 @@ def test_a_refused_state_change_writes_no_file(lifecycle, parties):
 
     assert response.status_code == 409
     assert stored_files() == before
+
+
+# --- The public page ------------------------------------------------------------------------
+
+
+def test_the_public_project_page_lists_the_public_documents_with_size_date_and_hash(
+    lifecycle, parties
+):
+    project = lifecycle.project("publicity")
+    attach_pdf(actor=parties["verifier"], kind="evidence", project=project)
+    design = Document.objects.get(project=project, kind="design_document")
+
+    page = Client().get(f"/projects/{project.pk}/").content.decode()
+
+    documents_table = page.split('id="documents"', 1)[1].split("</table>", 1)[0]
+    assert design.sha256 in documents_table
+    assert f">{design.size}<" in documents_table
+    assert design.uploaded_at.astimezone().date().isoformat() in documents_table
+    assert f'href="/api/v1/documents/{design.pk}/download/"' in documents_table
+    # Not yet public: the pending validation report and the evidence.
+    assert documents_table.count('class="document') == 1
+
+
+def test_a_drafts_documents_are_not_on_any_public_page(lifecycle):
+    project = lifecycle.project("draft")
+    sha256 = Document.objects.get(project=project).sha256
+
+    assert Client().get(f"/projects/{project.pk}/").status_code == 404
+    assert sha256 not in Client().get("/projects/").content.decode()
