@@ -639,3 +639,24 @@ def test_a_drafts_documents_are_not_on_any_public_page(lifecycle):
 
     assert Client().get(f"/projects/{project.pk}/").status_code == 404
     assert sha256 not in Client().get("/projects/").content.decode()
+
+
+# --- Storage chosen by settings -------------------------------------------------------------
+
+
+def test_a_bucket_in_the_environment_stores_documents_in_s3(monkeypatch):
+    from storages.backends.s3 import S3Storage
+
+    from config.settings.base import document_storage
+
+    monkeypatch.setenv("DOCUMENT_S3_BUCKET", "registry-documents")
+    monkeypatch.setenv("DOCUMENT_S3_ENDPOINT_URL", "https://s3.example.org")
+    chosen = document_storage()
+
+    assert chosen["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert chosen["OPTIONS"]["bucket_name"] == "registry-documents"
+    assert chosen["OPTIONS"]["default_acl"] == "private"
+    storage = S3Storage(**chosen["OPTIONS"])
+    assert storage.bucket_name == "registry-documents"
+    monkeypatch.delenv("DOCUMENT_S3_BUCKET")
+    assert document_storage() == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
