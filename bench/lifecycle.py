@@ -15,8 +15,10 @@ too, so the demo passwords are hashed as the server expects. Then:
   loopback port, with PROJECT_PUBLICITY_WORKING_DAYS=0 and CLAIM_PUBLICITY_WORKING_DAYS=0 in
   the server's environment so publicity periods end at once, the demo users (tokens from
   `POST /api/v1/auth/token/`) run N lifecycles one after the other, each on a new offshore wind
-  project: create project, submit, validate (verifier), register (operator), create a
-  monitoring report engaging verifier2, submit, verify (verifier2), issue (operator). Two
+  project: create project, attach its design document (a small PDF), submit, attach the
+  validation report and validate (verifier), register (operator), create a monitoring report
+  engaging verifier2, attach its document, submit, attach the verification report and verify
+  (verifier2), issue (operator). Two
   untimed lifecycles per worker come first, so that each has built its unit registry;
 - in this process, through `registry.ledger.services.issuance.issue_credits`: M reports per
   concurrency level are brought to issuance review through the real services (untimed), then
