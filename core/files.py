@@ -10,6 +10,7 @@ import codecs
 import csv
 import hashlib
 import io
+import logging
 import tempfile
 import unicodedata
 import zipfile
@@ -21,6 +22,8 @@ import puremagic
 from django.core.files.storage import default_storage
 
 from core.errors import DomainError, InvalidInput
+
+logger = logging.getLogger(__name__)
 
 CHUNK_BYTES = 1024 * 1024
 # Downloads are copied into a temporary file as they are checked; up to this size in memory.
@@ -245,9 +248,11 @@ def open_verified(name: str, sha256: str) -> IO[bytes]:
                 copy.write(chunk)
     except FileNotFoundError:
         copy.close()
+        logger.error("Stored file %s is missing", name)
         raise StoredFileCorrupt() from None
     if digest.hexdigest() != sha256:
         copy.close()
+        logger.error("Stored file %s hashes to %s, not %s", name, digest.hexdigest(), sha256)
         raise StoredFileCorrupt()
     copy.seek(0)
     return copy

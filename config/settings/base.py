@@ -227,6 +227,7 @@ SPECTACULAR_SETTINGS = {
         "AccountKindEnum": "registry.ledger.models.HoldingAccount.Kind",
         "ProjectStatusEnum": "registry.projects.models.ProjectStatus",
         "CertificateStateEnum": "certificates.models.CertificateBlock.State",
+        "DocumentKindEnum": "registry.projects.models.DocumentKind",
     },
 }
 
