@@ -203,6 +203,22 @@ def http_request(
         connection.close()
 
 
+def multipart(fields: Mapping[str, str], filename: str, content: bytes) -> tuple[bytes, str]:
+    """A multipart/form-data body with `fields` and one file (part `file`); (body, its
+    Content-Type header)."""
+    boundary = f"bench-{secrets.token_hex(12)}"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in fields.items()
+    ]
+    head = "".join(parts) + (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+    )
+    body = head.encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
 def free_port() -> int:
     """A loopback port nothing listens on now (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -233,6 +249,7 @@ def report_awaiting_issuance(
     from django.test import override_settings
 
     from registry.projects.services import projects, reports
+    from web.demo_documents import attach_pdf
 
     with override_settings(PROJECT_PUBLICITY_WORKING_DAYS=0, CLAIM_PUBLICITY_WORKING_DAYS=0):
         project = projects.create_project(
@@ -250,7 +267,9 @@ def report_awaiting_issuance(
             # Each farm its own plant: a plant earns credits under one project at a time.
             generator_code=f"BENCH-WIND-{secrets.token_hex(6)}",
         )
+        attach_pdf(actor=company, kind="design_document", project=project)
         project = projects.submit_project(actor=company, project=project)
+        attach_pdf(actor=validator, kind="validation_report", project=project)
         project = projects.validate_project(
             actor=validator, project=project, opinion="positive", report="Conforms."
         )
@@ -263,7 +282,9 @@ def report_awaiting_issuance(
             parameters=monitored,
             verifier=verifier.organization,
         )
+        attach_pdf(actor=company, kind="monitoring_report", report=report)
         report = reports.submit_report(actor=company, report=report)
+        attach_pdf(actor=verifier, kind="verification_report", report=report)
         return reports.verify_report(
             actor=verifier, report=report, opinion="positive", verified_reductions=Decimal(verified)
         )

@@ -15,8 +15,10 @@ too, so the demo passwords are hashed as the server expects. Then:
   loopback port, with PROJECT_PUBLICITY_WORKING_DAYS=0 and CLAIM_PUBLICITY_WORKING_DAYS=0 in
   the server's environment so publicity periods end at once, the demo users (tokens from
   `POST /api/v1/auth/token/`) run N lifecycles one after the other, each on a new offshore wind
-  project: create project, submit, validate (verifier), register (operator), create a
-  monitoring report engaging verifier2, submit, verify (verifier2), issue (operator). Two
+  project: create project, attach its design document (a small PDF), submit, attach the
+  validation report and validate (verifier), register (operator), create a monitoring report
+  engaging verifier2, attach its document, submit, attach the verification report and verify
+  (verifier2), issue (operator). Two
   untimed lifecycles per worker come first, so that each has built its unit registry;
 - in this process, through `registry.ledger.services.issuance.issue_credits`: M reports per
   concurrency level are brought to issuance review through the real services (untimed), then
@@ -53,6 +55,7 @@ from harness import (
     free_port,
     gunicorn,
     http_request,
+    multipart,
     percentile,
     production_environment,
     report_awaiting_issuance,
@@ -74,11 +77,15 @@ LARGE_VINTAGES = [(2024, 504109589), (2025, 495890411)]
 
 STEPS = [
     "create project",
+    "attach design document",
     "submit project",
+    "attach validation report",
     "validate",
     "register",
     "create report",
+    "attach monitoring report",
     "submit report",
+    "attach verification report",
     "verify",
     "issue",
 ]
@@ -239,6 +246,20 @@ def lifecycle(
             raise Failure(f"{name}: POST {path} as {user} answered {status}: {answer[:500]!r}")
         return json.loads(answer)
 
+    def attach(user: str, path: str, kind: str) -> None:
+        """Attach a small real PDF of `kind` to the object at `path`, as `user`."""
+        from web.demo_documents import minimal_pdf
+
+        body, content_type = multipart({"kind": kind}, f"{kind}.pdf", minimal_pdf(name, kind))
+        headers = {"Accept": "application/json", "Authorization": f"Token {tokens[user]}"}
+        before = time.perf_counter()
+        status, answer = http_request(
+            port, "POST", f"{path}/documents/", body, {**headers, "Content-Type": content_type}
+        )
+        steps.append(time.perf_counter() - before)
+        if status != 201:
+            raise Failure(f"{name}: attaching {kind} as {user} answered {status}: {answer[:500]!r}")
+
     def expect(what: str, got: object, wanted: object) -> None:
         if got != wanted:
             raise Failure(f"{name}: {what} is {got!r}, expected {wanted!r}")
@@ -264,7 +285,9 @@ def lifecycle(
     )
     expect("the estimate", project["estimated_annual_reductions"], CLAIMED)
     url = f"/api/v1/projects/{project['id']}"
+    attach("proponent", url, "design_document")
     expect("the project", call("proponent", f"{url}/submit/", None)["status"], "publicity")
+    attach("verifier", url, "validation_report")
     # Publicity is 0 working days on this server, so the verifier may validate at once.
     validated = call("verifier", f"{url}/validate/", {"opinion": "positive", "report": "Conforms."})
     expect("the project", validated["status"], "registration_review")
@@ -283,7 +306,9 @@ def lifecycle(
     )
     expect("the claim", report["claimed_reductions"], CLAIMED)
     report_url = f"/api/v1/monitoring-reports/{report['id']}"
+    attach("proponent", report_url, "monitoring_report")
     expect("the report", call("proponent", f"{report_url}/submit/", None)["status"], "publicity")
+    attach("verifier2", report_url, "verification_report")
     verified = call(
         "verifier2",
         f"{report_url}/verify/",

@@ -8,15 +8,26 @@ levels (`{"parameters": {"EG_export": [{"value": ..., "unit": ...}]}}` is four).
 
 import codecs
 import csv
+import html
 import io
 import re
 from typing import Any
 
 from django.conf import settings
+from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
+from django.http.multipartparser import MultiPartParserError
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import BaseParser, JSONParser, get_encoding
+from rest_framework.parsers import (
+    BaseParser,
+    DataAndFiles,
+    JSONParser,
+    MultiPartParser,
+    get_encoding,
+)
 from rest_framework.settings import api_settings
 from rest_framework.utils import json
+
+from core.files import clean_filename
 
 JSON_TOO_DEEP = "Nested too deeply: at most {limit} levels of objects and lists are accepted."
 
@@ -110,3 +121,35 @@ class CSVParser(BaseParser):
         except csv.Error as error:
             raise ParseError(f"CSV parse error - {error}") from error
         return {"rows": rows}
+
+
+class _FileNameRefusingParser(DjangoMultiPartParser):
+    """Django's multipart parser, refusing a file name with a path separator or a control
+    character (400 on `file`, before any byte of the file is written) where Django would strip
+    them silently: a name is shown and sent back as given, or refused."""
+
+    def sanitize_file_name(self, file_name: str) -> str | None:
+        # Django reads HTML entities in the name ("&#47;" is "/"), so the check comes after.
+        name = html.unescape(file_name)
+        if name in {"", ".", ".."}:
+            return None
+        return clean_filename(name)
+
+
+class FileUploadMultiPartParser(MultiPartParser):
+    """Multipart form data whose file names are refused, not rewritten, when unsafe. Django's
+    upload handlers keep a file above FILE_UPLOAD_MAX_MEMORY_SIZE in a temporary file."""
+
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        parser_context = parser_context or {}
+        request = parser_context["request"]
+        meta = request.META.copy()
+        meta["CONTENT_TYPE"] = media_type
+        try:
+            parser = _FileNameRefusingParser(
+                meta, stream, request.upload_handlers, get_encoding(parser_context)
+            )
+            data, files = parser.parse()
+        except MultiPartParserError as error:
+            raise ParseError(f"Multipart form parse error - {error}") from error
+        return DataAndFiles(data, files)

@@ -120,3 +120,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
         with connection.cursor() as cursor:
             cursor.execute(f'ALTER DATABASE "{name}" SET registry.allow_truncate = on')
         connection.close()
+
+
+def upload_document(
+    client: APIClient,
+    url: str,
+    kind: str,
+    content: bytes | None = None,
+    filename: str | None = None,
+):
+    """POST a document (multipart `kind`, `file`) to an object's documents URL (e.g.
+    `/api/v1/projects/7`), a small real PDF unless `content` is given; the response."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from web.demo_documents import minimal_pdf
+
+    content = minimal_pdf(f"{kind} for {url}") if content is None else content
+    upload = SimpleUploadedFile(filename or f"{kind}.pdf", content)
+    return client.post(f"{url}/documents/", {"kind": kind, "file": upload}, format="multipart")

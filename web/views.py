@@ -100,8 +100,9 @@ def _with_cancelled_certificates(issuances) -> list:
 
 
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One public project: its design, monitoring reports, issuances (with the green
-    certificates each cancelled), the certificates frozen for it, and its lifecycle history."""
+    """One public project: its design, its public documents (with size, date and SHA-256),
+    monitoring reports, issuances (with the green certificates each cancelled), the
+    certificates frozen for it, and its lifecycle history."""
     project = get_object_or_404(project_selectors.projects_visible_to(PUBLIC), pk=pk)
     frozen = []
     if project.registered_on is not None and project.generator_code:
@@ -117,6 +118,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ledger_selectors.issuances().filter(project=project).order_by("first_serial")
         ),
         "frozen_certificates": frozen,
+        "documents": project_selectors.documents_visible_to(PUBLIC)
+        .filter(project=project)
+        .order_by("report__period_start", "uploaded_at", "id"),
         "history": project.history.order_by("occurred_at", "id"),
     }
     return render(request, "web/project_detail.html", context)

@@ -111,12 +111,45 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+
+
+def document_storage() -> dict:
+    """Where uploaded documents live (`core.files`): S3-compatible object storage through
+    django-storages when DOCUMENT_S3_BUCKET is set, else MEDIA_ROOT (git-ignored `var/media`)."""
+    bucket = env("DOCUMENT_S3_BUCKET", default="")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env("DOCUMENT_S3_ENDPOINT_URL", default=None),
+            "region_name": env("DOCUMENT_S3_REGION", default=None),
+            "access_key": env("DOCUMENT_S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("DOCUMENT_S3_SECRET_ACCESS_KEY", default=None),
+            "location": env("DOCUMENT_S3_PREFIX", default=""),
+            # Objects are private: every download goes through the registry, which checks who
+            # may read the document and its hash.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+MEDIA_URL = "media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": document_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Documents (registry.projects): the largest file accepted, in bytes (413 above it). Uploads
+# above FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to a temporary file, never held in memory.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=50 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2621440)
 
-# Bodies larger than this are refused with a 400 before any parser reads them.
+# Bodies larger than this are refused with a 400 before any parser reads them; a view that takes
+# files names its own limit (`core.middleware.RequestBodyLimitMiddleware`).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 # Levels of objects and lists a JSON body may nest (core.parsers): deeper is a 400, never the
 # parser's RecursionError. The API's own bodies nest four at most.
@@ -196,6 +229,7 @@ SPECTACULAR_SETTINGS = {
         "AccountKindEnum": "registry.ledger.models.HoldingAccount.Kind",
         "ProjectStatusEnum": "registry.projects.models.ProjectStatus",
         "CertificateStateEnum": "certificates.models.CertificateBlock.State",
+        "DocumentKindEnum": "registry.projects.models.DocumentKind",
     },
 }
 

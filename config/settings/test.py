@@ -1,6 +1,9 @@
 """Settings for the test suite: DATABASE_URL's PostgreSQL server (CI's) or, unset, the embedded
 one; fast hashing."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import database_from_environment, env
 
@@ -9,6 +12,8 @@ SECRET_KEY = env(
 )
 DATABASES = {"default": database_from_environment()}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Each run stores its documents in a folder of its own, never in var/media.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="registry-test-media-"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from core.admin_site import ReadOnlyAdmin
-from registry.projects.models import MonitoringReport, Project
+from registry.projects.models import Document, MonitoringReport, Project
 
 
 @admin.register(Project)
@@ -18,3 +18,11 @@ class MonitoringReportAdmin(ReadOnlyAdmin):
     list_display = ["reference", "project", "period_start", "period_end", "status",
                     "claimed_reductions", "verified_reductions"]  # fmt: skip
     list_filter = ["status"]
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdmin):
+    list_display = ["id", "project", "report", "kind", "filename", "size", "sha256",
+                    "uploaded_at", "superseded_by"]  # fmt: skip
+    list_filter = ["kind"]
+    search_fields = ["filename", "sha256", "project__title"]

@@ -312,3 +312,102 @@ class ProjectComment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"comment on {self.project.reference}"
+
+
+class DocumentKind(models.TextChoices):
+    DESIGN_DOCUMENT = "design_document", "Project design document"
+    MONITORING_PLAN = "monitoring_plan", "Monitoring plan"
+    VALIDATION_REPORT = "validation_report", "Validation report"
+    MONITORING_REPORT = "monitoring_report", "Monitoring report"
+    VERIFICATION_REPORT = "verification_report", "Verification report"
+    EVIDENCE = "evidence", "Supporting evidence"
+
+
+class Document(models.Model):
+    """A file attached to a project or one of its monitoring reports (`report` set), stored
+    under its SHA-256 (`core.files`). Append-only: a new upload of a kind supersedes the
+    current one, which stays listed with `superseded_by`; on PostgreSQL a trigger refuses any
+    other UPDATE, and DELETE and TRUNCATE. Supporting evidence accumulates, never superseded."""
+
+    Kind = DocumentKind
+
+    # What each object carries. The validation opinion is the project's and the verification
+    # opinion the report's, so their signed reports are attached there.
+    PROJECT_KINDS = (
+        DocumentKind.DESIGN_DOCUMENT,
+        DocumentKind.MONITORING_PLAN,
+        DocumentKind.VALIDATION_REPORT,
+        DocumentKind.EVIDENCE,
+    )
+    REPORT_KINDS = (
+        DocumentKind.MONITORING_REPORT,
+        DocumentKind.VERIFICATION_REPORT,
+        DocumentKind.EVIDENCE,
+    )
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="documents")
+    report = models.ForeignKey(
+        MonitoringReport,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    kind = models.CharField(max_length=24, choices=DocumentKind)
+    filename = models.CharField(max_length=255, help_text="The name it was uploaded with.")
+    content_type = models.CharField(max_length=100, help_text="The type read from its bytes.")
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=200, help_text="Where the bytes are stored.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    superseded_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes"
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    report__isnull=True,
+                    kind__in=[
+                        "design_document",
+                        "monitoring_plan",
+                        "validation_report",
+                        "evidence",
+                    ],
+                )
+                | models.Q(
+                    report__isnull=False,
+                    kind__in=["monitoring_report", "verification_report", "evidence"],
+                ),
+                name="document_kind_fits_object",
+            ),
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="document_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(sha256__regex=r"^[0-9a-f]{64}$"), name="document_sha256_hex"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(superseded_by=models.F("id")),
+                name="document_not_superseded_by_itself",
+            ),
+            # One current document of each kind per object (evidence aside).
+            models.UniqueConstraint(
+                fields=["project", "kind"],
+                condition=models.Q(report__isnull=True, superseded_by__isnull=True)
+                & ~models.Q(kind="evidence"),
+                name="document_one_current_per_project_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["report", "kind"],
+                condition=models.Q(report__isnull=False, superseded_by__isnull=True)
+                & ~models.Q(kind="evidence"),
+                name="document_one_current_per_report_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} ({self.sha256[:12]})"

@@ -31,3 +31,23 @@ def is_accredited(organization_id: int, sector: str, on: date) -> bool:
 def can_decide_registration(user: Any) -> bool:
     """Register or reject projects, reject claims: the registry operator."""
     return is_operator(user)
+
+
+# Documents: who writes each kind (DESIGN.md, "Documents stand behind the steps"). The company
+# writes its design and its reports; the engaged verifier the report behind its opinion; either
+# may add supporting evidence to the object it works on.
+PROPONENT_DOCUMENT_KINDS = frozenset(
+    {"design_document", "monitoring_plan", "monitoring_report", "evidence"}
+)
+VERIFIER_DOCUMENT_KINDS = frozenset({"validation_report", "verification_report", "evidence"})
+
+
+def is_document_proponent(user: Any, project: Any, kind: str) -> bool:
+    """The project's company, for a kind it writes."""
+    return kind in PROPONENT_DOCUMENT_KINDS and can_act_for_proponent(user, project)
+
+
+def is_document_verifier(user: Any, engaged_organization_id: int, kind: str) -> bool:
+    """The verifier engaged on the object (the project's validator, the report's verifier),
+    for a kind it writes."""
+    return kind in VERIFIER_DOCUMENT_KINDS and is_engaged_verifier(user, engaged_organization_id)

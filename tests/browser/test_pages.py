@@ -253,3 +253,31 @@ def test_the_public_reads_the_data_centres_aggregates_without_small_groups(
     assert "Hebei" not in table.text
     withheld = browser.find_element(By.ID, "withheld-province").text
     assert withheld == "1 group of fewer than 3 data centres not shown."
+
+
+def test_the_public_project_page_lists_its_documents_and_the_file_hashes_to_it(
+    browser, live_server, lifecycle, screenshot
+):
+    project = lifecycle.project("publicity")
+    browser.get(f"{live_server.url}/projects/{project.pk}/")
+
+    row = wait_for(browser, (By.CSS_SELECTOR, "#documents tr.document"))
+    screenshot("project-documents")
+    shown = row.find_element(By.CSS_SELECTOR, "code.sha256").text
+    link = row.find_element(By.CSS_SELECTOR, "a.download").get_attribute("href")
+    # The file as the browser downloads it, hashed in the page (the link is an attachment,
+    # which a headless browser would save to disk rather than show).
+    downloaded = browser.execute_async_script(
+        """
+        const [url, done] = arguments;
+        fetch(url).then(r => r.arrayBuffer()).then(b => crypto.subtle.digest('SHA-256', b))
+          .then(d => done(Array.from(new Uint8Array(d))
+            .map(x => x.toString(16).padStart(2, '0')).join('')))
+          .catch(e => done('error: ' + e));
+        """,
+        link,
+    )
+
+    assert len(shown) == 64
+    assert downloaded == shown
+    assert row.find_element(By.CSS_SELECTOR, "td.size").text.isdigit()

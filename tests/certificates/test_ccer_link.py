@@ -38,6 +38,7 @@ from registry.projects.services.projects import GENERATOR_NOT_LINKED, GENERATOR_
 from tests.certificates.conftest import credit_code, row, this_month
 from tests.conftest import client_for, shanghai_midnight
 from tests.registry.conftest import DESIGN_PARAMETERS, no_publicity_wait, project_fields
+from web.demo_documents import attach_pdf
 
 PLANT = "GEN-JS-LINKED-01"
 OTHER_PLANT = "GEN-JS-OTHER-02"
@@ -113,9 +114,11 @@ def file_report(parties, project, export: str, taken: str = "0", **period_fields
 def issue(parties, report) -> Issuance:
     """Submit, verify the claimed amount, and issue: through the real services."""
     with no_publicity_wait:
+        attach_pdf(actor=parties["proponent"], kind="monitoring_report", report=report)
         report = reports.submit_report(actor=parties["proponent"], report=report)
         reports.close_report_publicity(report_id=report.pk)
         report = MonitoringReport.objects.get(pk=report.pk)
+        attach_pdf(actor=parties["verifier2"], kind="verification_report", report=report)
         report = reports.verify_report(
             actor=parties["verifier2"],
             report=report,

@@ -9,7 +9,7 @@ import pytest
 
 from certificates.validity import add_months
 from tests.certificates.conftest import credit_code, this_month
-from tests.conftest import client_for, make_organization, make_user
+from tests.conftest import client_for, make_organization, make_user, upload_document
 from tests.registry.conftest import DESIGN_PARAMETERS, no_publicity_wait
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +119,9 @@ def test_import_claim_register_cap_issue_cancel_and_totals(parties, offshore_win
         201,
     )
     url = f"/api/v1/projects/{project['id']}"
+    ok(upload_document(company, url, "design_document"), 201)
     ok(company.post(f"{url}/submit/"))
+    ok(upload_document(validator, url, "validation_report"), 201)
     ok(validator.post(f"{url}/validate/", {"opinion": "positive", "report": "OK"}, format="json"))
     assert ok(operator.post(f"{url}/register/", {}, format="json"))["status"] == "registered"
     by_state = {
@@ -157,7 +159,9 @@ def test_import_claim_register_cap_issue_cancel_and_totals(parties, offshore_win
         201,
     )
     report_url = f"/api/v1/monitoring-reports/{report['id']}"
+    ok(upload_document(company, report_url, "monitoring_report"), 201)
     ok(company.post(f"{report_url}/submit/"))
+    ok(upload_document(verifier, report_url, "verification_report"), 201)
     ok(
         verifier.post(
             f"{report_url}/verify/",

@@ -19,6 +19,7 @@ from methodologies.models import Methodology
 from registry.ledger.services import issuance
 from registry.projects.services import projects, reports
 from tests.conftest import make_organization, make_user
+from web.demo_documents import attach_pdf
 
 # One year of monthly readings: 1,000,000 MWh supplied, 5,000 MWh taken from the grid.
 EXPORT = ["98000", "91500", "88250.5", "80000", "72000", "70400"]
@@ -192,14 +193,22 @@ class Lifecycle:
     def __init__(self, parties, methodology):
         self.parties = parties
         self.methodology = methodology
+        self.documents = True
 
-    def project(self, state: str = "draft", **changes):
-        """A project in `state`; `changes` to the design's fields (title, province...)."""
+    def project(self, state: str = "draft", documents: bool = True, **changes):
+        """A project in `state`; `changes` to the design's fields (title, province...).
+
+        With `documents` (the default) it carries what each step stands on, attached by its
+        author through the real service: the company's design document from the draft on,
+        the engaged verifier's validation report from publicity on (its opinion pending)."""
         p = self.parties
         project = projects.create_project(
             actor=p["proponent"],
             **project_fields(p["verifier"].organization, self.methodology, **changes),
         )
+        self.documents = documents
+        if documents:
+            attach_pdf(actor=p["proponent"], kind="design_document", project=project)
         steps = {
             "draft": [],
             "publicity": ["submit"],
@@ -218,7 +227,10 @@ class Lifecycle:
     def _project_step(self, project, step):
         p = self.parties
         if step == "submit":
-            return projects.submit_project(actor=p["proponent"], project=project)
+            project = projects.submit_project(actor=p["proponent"], project=project)
+            if self.documents:
+                attach_pdf(actor=p["verifier"], kind="validation_report", project=project)
+            return project
         if step == "close":
             projects.close_project_publicity(project_id=project.pk)
             return type(project).objects.get(pk=project.pk)
@@ -232,7 +244,10 @@ class Lifecycle:
             return projects.reject_project(actor=p["operator"], project=project, note="No.")
         return projects.withdraw_project(actor=p["proponent"], project=project)
 
-    def report(self, state: str = "draft", project=None, **fields):
+    def report(self, state: str = "draft", project=None, documents: bool = True, **fields):
+        """A report in `state`, with `documents` as for `project`: the company's monitoring
+        report document from the draft on, the verifier's verification report from
+        publicity on."""
         p = self.parties
         project = project or self.project("registered")
         report = reports.create_report(
@@ -242,6 +257,9 @@ class Lifecycle:
             verifier=p["verifier2"].organization,
             **{**LifecycleDates.today().period, **fields},
         )
+        self.documents = documents
+        if documents:
+            attach_pdf(actor=p["proponent"], kind="monitoring_report", report=report)
         steps = {
             "draft": [],
             "publicity": ["submit"],
@@ -259,7 +277,10 @@ class Lifecycle:
     def _report_step(self, report, step):
         p = self.parties
         if step == "submit":
-            return reports.submit_report(actor=p["proponent"], report=report)
+            report = reports.submit_report(actor=p["proponent"], report=report)
+            if self.documents:
+                attach_pdf(actor=p["verifier2"], kind="verification_report", report=report)
+            return report
         if step == "close":
             reports.close_report_publicity(report_id=report.pk)
             return type(report).objects.get(pk=report.pk)

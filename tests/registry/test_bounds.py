@@ -30,6 +30,7 @@ from tests.registry.conftest import (
     metered_data_centre,
     no_publicity_wait,
 )
+from web.demo_documents import attach_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -117,8 +118,10 @@ def test_no_credits_are_issued_under_an_unapproved_methodology(data_centres, par
         **dates.period,
     )
     with no_publicity_wait:
+        attach_pdf(actor=parties["proponent"], kind="monitoring_report", report=report)
         report = reports.submit_report(actor=parties["proponent"], report=report)
     reports.close_report_publicity(report_id=report.pk)
+    attach_pdf(actor=parties["verifier2"], kind="verification_report", report=report)
     report = reports.verify_report(
         actor=parties["verifier2"],
         report=MonitoringReport.objects.get(pk=report.pk),
@@ -161,7 +164,9 @@ def large_claim(lifecycle, parties, dates) -> MonitoringReport:
         **dates.period,
     )
     with no_publicity_wait:
+        attach_pdf(actor=parties["proponent"], kind="monitoring_report", report=report)
         report = reports.submit_report(actor=parties["proponent"], report=report)
+        attach_pdf(actor=parties["verifier2"], kind="verification_report", report=report)
         return reports.verify_report(
             actor=parties["verifier2"],
             report=report,

@@ -54,8 +54,9 @@ from registry.ledger.models import (
     SerialCounter,
 )
 from registry.ledger.services import movements
-from registry.projects.models import MonitoringReport, Project
+from registry.projects.models import Document, MonitoringReport, Project
 from tests.certificates.conftest import credit_code, row, this_month
+from web.demo_documents import attach_pdf
 
 
 @pytest.fixture
@@ -137,7 +138,12 @@ def rows(lifecycle, parties, offshore_wind):
         metric_name="tokens",
         metric_value=Decimal(1000000),
     )
+    # A draft's design document, superseded by a second upload.
+    draft = lifecycle.project("draft")
+    attach_pdf(actor=parties["proponent"], kind="design_document", project=draft, title="v2")
     return {
+        "document": Document.objects.get(report=report, kind="monitoring_report").pk,
+        "superseded_document": Document.objects.get(project=draft, superseded_by__isnull=False).pk,
         "data_centre": data_centre.pk,
         "workload": workload.pk,
         "reading": current.pk,
@@ -262,6 +268,16 @@ CONSTRAINT_CASES = {
     ),
     "project_submitted_has_publicity_end": lambda r: update_row(
         Project, r["project"], "publicity_ends_on = NULL"
+    ),
+    "document_kind_fits_object": lambda r: copy_row(
+        Document, r["document"], kind="'design_document'"
+    ),
+    "document_not_empty": lambda r: copy_row(Document, r["document"], **EVIDENCE, size="0"),
+    "document_sha256_hex": lambda r: copy_row(
+        Document, r["document"], **EVIDENCE, sha256="upper(sha256)"
+    ),
+    "document_not_superseded_by_itself": lambda r: copy_row(
+        Document, r["document"], id="1000000", kind="'evidence'", superseded_by_id="1000000"
     ),
     "report_status_valid": lambda r: update_row(MonitoringReport, r["report"], "status = 'paid'"),
     "report_period_ordered": lambda r: update_row(
@@ -454,6 +470,8 @@ CONSTRAINT_CASES = {
 
 # Serials of a copied certificate row, clear of every stored one.
 AWAY = {"serial_first": "serial_first + 1000000", "serial_last": "serial_last + 1000000"}
+# A copied document as supporting evidence, which is never superseded nor unique of its kind.
+EVIDENCE = {"kind": "'evidence'", "superseded_by_id": "NULL"}
 # A copied reading as history: superseded, and superseding none.
 HISTORY = {"superseded_at": "now()", "supersedes_id": "NULL"}
 
@@ -615,6 +633,21 @@ TRIGGER_CASES = {
         lambda r: f"DELETE FROM compute_readingclaim WHERE id = {r['reading_claim']}",
     ],
     "compute_readingclaim_no_truncate": [lambda r: "TRUNCATE compute_readingclaim"],
+    # A current document may be marked superseded, once; nothing else changes, nothing goes.
+    "projects_document_append_only": [
+        lambda r: update_row(Document, r["document"], "filename = 'other.pdf'"),
+        lambda r: update_row(
+            Document,
+            r["document"],
+            f"superseded_by_id = {r['superseded_document']}, sha256 = repeat('0', 64)",
+        ),
+        lambda r: update_row(Document, r["superseded_document"], "superseded_by_id = NULL"),
+        lambda r: update_row(
+            Document, r["superseded_document"], f"superseded_by_id = {r['document']}"
+        ),
+        lambda r: f"DELETE FROM projects_document WHERE id = {r['document']}",
+    ],
+    "projects_document_no_truncate": [lambda r: "TRUNCATE projects_document"],
     "certificates_claimed_block_fixed": [
         lambda r: update_row(CertificateBlock, r["claimed_block"], "state = 'active'"),
         lambda r: update_row(CertificateBlock, r["claimed_block"], "holder_id = holder_id"),

@@ -7,7 +7,7 @@ import pytest
 from core.audit import verify_chain
 from registry.ledger.models import CreditBlock
 from registry.ledger.services.issuance import issued_quantity
-from tests.conftest import client_for
+from tests.conftest import client_for, upload_document
 from tests.registry.conftest import DESIGN_PARAMETERS, MONITORED, no_publicity_wait
 
 pytestmark = pytest.mark.django_db
@@ -54,9 +54,15 @@ def test_design_document_to_credits_in_the_proponents_account(parties, offshore_
     url = f"/api/v1/projects/{project['id']}"
     assert public.get(f"{url}/").status_code == 404  # drafts are private
 
-    # Publicity: the design document is public.
+    # Publicity needs the design document; from then on it is public.
+    assert company.post(f"{url}/submit/").status_code == 409
+    design = ok(upload_document(company, url, "design_document"), 201)
     assert ok(company.post(f"{url}/submit/"))["status"] == "publicity"
     assert public.get(f"{url}/").status_code == 200
+    assert [d["sha256"] for d in ok(public.get(f"{url}/documents/"))["results"]] == [
+        design["sha256"]
+    ]
+    ok(upload_document(validator, url, "validation_report"), 201)
 
     # Validation by the engaged verifier (publicity is 0 working days here, so it has ended).
     validated = ok(
@@ -85,7 +91,9 @@ def test_design_document_to_credits_in_the_proponents_account(parties, offshore_
     )
     assert report["claimed_reductions"] == "687370.875"
     report_url = f"/api/v1/monitoring-reports/{report['id']}"
+    ok(upload_document(company, report_url, "monitoring_report"), 201)
     assert ok(company.post(f"{report_url}/submit/"))["status"] == "publicity"
+    ok(upload_document(verifier, report_url, "verification_report"), 201)
     verified = ok(
         verifier.post(
             f"{report_url}/verify/",

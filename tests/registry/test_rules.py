@@ -24,6 +24,7 @@ from registry.projects.services.projects import (
 from registry.projects.services.reports import OVERLAP, TOO_OLD, VALIDATOR_MAY_NOT_VERIFY
 from tests.conftest import client_for, make_organization, make_user
 from tests.registry.conftest import MONITORED, no_publicity_wait, project_fields
+from web.demo_documents import attach_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +124,7 @@ def test_an_unaccredited_verifier_cannot_validate(lifecycle, parties):
         **project_fields(stranger.organization, lifecycle.methodology),
     )
     with no_publicity_wait:
+        attach_pdf(actor=parties["proponent"], kind="design_document", project=project)
         project = projects.submit_project(actor=parties["proponent"], project=project)
 
         with pytest.raises(AccessDenied) as error:
@@ -148,6 +150,7 @@ def test_an_expired_accreditation_does_not_count(lifecycle, parties):
         actor=parties["proponent"], **project_fields(lapsed.organization, lifecycle.methodology)
     )
     with no_publicity_wait:
+        attach_pdf(actor=parties["proponent"], kind="design_document", project=project)
         project = projects.submit_project(actor=parties["proponent"], project=project)
         with pytest.raises(AccessDenied):
             projects.validate_project(actor=lapsed, project=project, opinion="positive", report="")
@@ -295,7 +298,9 @@ def test_a_billion_credits_are_one_block(lifecycle, parties, dates):
         period_end=date(dates.year - 1, 12, 31),
     )
     with no_publicity_wait:
+        attach_pdf(actor=parties["proponent"], kind="monitoring_report", report=report)
         report = reports.submit_report(actor=parties["proponent"], report=report)
+        attach_pdf(actor=parties["verifier2"], kind="verification_report", report=report)
         report = reports.verify_report(
             actor=parties["verifier2"],
             report=report,

@@ -22,8 +22,14 @@ from methodologies.services import calculate_methodology, require_approved
 from registry.calendar.working_days import period_ended
 from registry.projects import rules
 from registry.projects.locks import lock_project
-from registry.projects.models import AMOUNT_DECIMAL_PLACES, AMOUNT_DIGITS, Project, ProjectComment
-from registry.projects.services import metering
+from registry.projects.models import (
+    AMOUNT_DECIMAL_PLACES,
+    AMOUNT_DIGITS,
+    DocumentKind,
+    Project,
+    ProjectComment,
+)
+from registry.projects.services import documents, metering
 from registry.projects.services.lifecycle import (
     check_allowed,
     close_publicity_if_over,
@@ -236,6 +242,9 @@ def submit_project(*, actor: User, project: Project) -> Project:
     if not rules.can_act_for_proponent(actor, project):
         raise AccessDenied()
     project = lock_project(project.pk)
+    check_allowed(project, "submit")
+    # The publicity period is there for the public to read the design document.
+    documents.require_document(project, DocumentKind.DESIGN_DOCUMENT, "go to publicity")
     start_publicity(project, actor=actor, working_days=settings.PROJECT_PUBLICITY_WORKING_DAYS)
     return project
 
@@ -302,6 +311,7 @@ def validate_project(*, actor: User, project: Project, opinion: str, report: str
     project = lock_project(project.pk)
     end_publicity_if_over(project)
     check_allowed(project, "validate")
+    documents.require_document(project, DocumentKind.VALIDATION_REPORT, "be validated")
     record_opinion(
         project,
         "validate",

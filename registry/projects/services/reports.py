@@ -20,8 +20,13 @@ from methodologies.models import Parameter
 from methodologies.services import calculate_methodology
 from registry.projects import rules
 from registry.projects.locks import lock_project, lock_report
-from registry.projects.models import AMOUNT_DECIMAL_PLACES, MonitoringReport, Project
-from registry.projects.services import metering
+from registry.projects.models import (
+    AMOUNT_DECIMAL_PLACES,
+    DocumentKind,
+    MonitoringReport,
+    Project,
+)
+from registry.projects.services import documents, metering
 from registry.projects.services.lifecycle import (
     check_allowed,
     close_publicity_if_over,
@@ -268,6 +273,7 @@ def submit_report(*, actor: User, report: MonitoringReport) -> MonitoringReport:
         raise AccessDenied()
     report = lock_report(report.pk)
     check_allowed(report, "submit")
+    documents.require_document(report, DocumentKind.MONITORING_REPORT, "go to publicity")
     _validate_period(report.project, report.period_start, report.period_end, timezone.localdate())
     start_publicity(report, actor=actor, working_days=settings.CLAIM_PUBLICITY_WORKING_DAYS)
     return report
@@ -299,6 +305,7 @@ def verify_report(
     report = lock_report(report.pk)
     end_publicity_if_over(report)
     check_allowed(report, "verify")
+    documents.require_document(report, DocumentKind.VERIFICATION_REPORT, "be verified")
     if verified_reductions > report.claimed_reductions:
         raise InvalidInput(
             {"verified_reductions": ABOVE_CLAIM.format(claimed=report.claimed_reductions)}

@@ -26,6 +26,7 @@ from methodologies.models import Methodology
 from registry.ledger.services import issuance
 from registry.projects.models import Project
 from registry.projects.services import projects, reports
+from web.demo_documents import attach_pdf
 
 DEMO_PASSWORD = "carbon-demo-2026"  # noqa: S105 - published in the README, demo only
 
@@ -163,7 +164,10 @@ class Command(BaseCommand):
                 generator_code=FARM_GENERATOR_CODE,
                 **design,
             )
+            attach_pdf(actor=users["proponent"], kind="design_document", project=farm)
+            attach_pdf(actor=users["proponent"], kind="monitoring_plan", project=farm)
             farm = projects.submit_project(actor=users["proponent"], project=farm)
+            attach_pdf(actor=users["verifier"], kind="validation_report", project=farm)
             farm = projects.validate_project(
                 actor=users["verifier"], project=farm, opinion="positive", report="Conforms."
             )
@@ -180,7 +184,9 @@ class Command(BaseCommand):
                 parameters={"EG_export": ["1000000"], "EG_import": ["5000"]},
                 verifier=users["verifier2"].organization,
             )
+            attach_pdf(actor=users["proponent"], kind="monitoring_report", report=report)
             report = reports.submit_report(actor=users["proponent"], report=report)
+            attach_pdf(actor=users["verifier2"], kind="verification_report", report=report)
             report = reports.verify_report(
                 actor=users["verifier2"],
                 report=report,
@@ -197,6 +203,7 @@ class Command(BaseCommand):
             generator_code=SECOND_GENERATOR_CODE,
             **design,
         )
+        attach_pdf(actor=users["proponent"], kind="design_document", project=second)
         projects.submit_project(actor=users["proponent"], project=second)
 
     def _linked_months(self) -> list[date]:
@@ -247,7 +254,9 @@ class Command(BaseCommand):
             },
             verifier=users["verifier2"].organization,
         )
+        attach_pdf(actor=users["proponent"], kind="monitoring_report", report=report)
         report = reports.submit_report(actor=users["proponent"], report=report)
+        attach_pdf(actor=users["verifier2"], kind="verification_report", report=report)
         report = reports.verify_report(
             actor=users["verifier2"],
             report=report,
