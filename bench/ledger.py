@@ -18,7 +18,7 @@ Every transfer moves 1 credit. Client i always moves from company i's 2024 block
 credits) to the one sink account, so clients never wait on each other's block: a partial
 transfer keeps the lower serials in the source block and moves the top serial into a new block,
 so the same source block serves every transfer. What they do share is what every transfer
-shares: the sink account's row (share-locked) and the audit chain head (locked until commit).
+shares: the sink account's row (share-locked); the audit entry is a plain insert, no lock.
 At each concurrency level (1, 4 and 8 by default), for `--seconds` each:
 
 - service: `registry.ledger.services.movements.transfer_credits` from N threads of this
@@ -30,25 +30,21 @@ At each concurrency level (1, 4 and 8 by default), for `--seconds` each:
   concurrency level (`--workers` to change), each warmed up first;
 - pgbench: the same transfer in plain SQL in one transaction, run as `pgbench -n -M prepared
   -c N -j min(N, 2) -T seconds`: share-lock both accounts in id order, lock the block FOR
-  UPDATE, shrink it, insert the moved block and the movement, then, in one statement as
-  `core.audit.record_event` does on PostgreSQL, lock the audit chain head, append the audit
-  entry and move the head on. Each client picks its block, account and user from `:client_id`.
+  UPDATE, shrink it, insert the moved block and the movement, then insert the audit entry as
+  `core.audit.record_event` does (a plain insert, no lock: the sealer numbers it later). Each
+  client picks its block, account and user from `:client_id`.
 
 Only successful transfers count; any failure stops the run with its cause. After each
 measurement the number of new transfer movements must equal the transfers counted.
 
-The audit chain: pgbench writes into the same database and the same chain as the services, and
-computes each entry's hash in SQL exactly as `core.audit.entry_hash` does (the same canonical
-JSON, sorted keys, no whitespace, the UTC timestamp in ISO format; SHA-256 with PostgreSQL's
-sha256()). So the closing checks, `registry.ledger.reconciliation.reconcile()` and
-`core.audit.verify_chain()`, cover pgbench's rows as well as the services': if the SQL did less
-than a real transfer, or hashed something else, the run fails. (Running pgbench on a clone of
-the database would be simpler but would leave its rows unchecked.) The canonical JSON template
-and the timestamp format contain colons, which pgbench would read as variables in the script,
-so they reach it as `-D` variables. What pgbench does not do is what the registry adds on top of
-the SQL: Python, the permission check and the checks of the block's state and quantity, the
-content hash computed in Python, and for HTTP the token, the serializer's lookups and the JSON
-answer. pgbench uses prepared statements, the best plain SQL can do.
+The audit log: pgbench writes into the same database and the same audit table as the services,
+and the closing checks, `registry.ledger.reconciliation.reconcile()` and the transparency log
+sealed and verified (`core.transparency.seal()`, `verify_log()`), cover pgbench's rows as well
+as the services': if the SQL did less than a real transfer, the run fails. (Running pgbench on a
+clone of the database would be simpler but would leave its rows unchecked.) What pgbench
+does not do is what the registry adds on top of the SQL: Python, the permission check and the
+checks of the block's state and quantity, and for HTTP the token, the serializer's lookups and
+the JSON answer. pgbench uses prepared statements, the best plain SQL can do.
 
 The target is that the service layer reaches at least a quarter of the pgbench rate at
 concurrency 8. `--profile N` then profiles N more in-process transfers from one thread
@@ -99,20 +95,6 @@ TARGET_CONCURRENCY = 8
 ISSUED = 687000
 SOURCE_VINTAGE, SOURCE_CREDITS = 2024, 346323  # the block each client moves credits from
 
-# `core.audit.content_hash` of a transfer's entry: json.dumps of the content fields with sorted
-# keys and no whitespace; `after` as `registry.ledger.services.movements._record`
-# writes it for a transfer of one credit. Filled in by format(): actor id, username (JSON
-# string), moved block id, source account id, serial (JSON string), sink account id,
-# movement id, time. The entry's hash is then
-# `core.audit.link_hash`: SHA-256 of "<position>:<previous hash>:<content hash>".
-CANONICAL_TRANSFER = (
-    '{"action":"ledger.transfer","actor_id":%s,"actor_username":%s,'
-    '"after":{"block":%s,"from_account":%s,"quantity":1,"serial":%s,"to_account":%s},'
-    '"before":null,"object_id":"%s","object_type":"ledger.movement","recorded_at":"%s"}'
-)
-# datetime.isoformat() in UTC; it leaves out the fraction when it is zero (see the script).
-ISO_CLOCK = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
-
 PGBENCH_SCRIPT = """\
 \\set block {blocks}
 \\set source {sources}
@@ -135,37 +117,16 @@ INSERT INTO ledger_movement
     VALUES ('transfer', :b_issuance_id, :moved, :b_last, :b_last, 1, :source, :sink, :actor,
             now(), '')
     RETURNING id AS movement \\gset
-WITH content AS (
-    SELECT now() AS at, u.id AS actor_id, u.username, :moved::bigint AS moved,
-           :source::bigint AS source, :sink::bigint AS sink, :movement::text AS object_id,
-           'CCER-P' || lpad(:b_project_id::text, greatest(6, length(:b_project_id::text)), '0')
-               || '-' || :b_vintage::text || '-' || :b_last::text || '-' || :b_last::text
-               AS serial
-    FROM accounts_user u WHERE u.id = :actor
-), hashed AS (
-    SELECT c.*, encode(sha256(convert_to(format(:canonical,
-               c.actor_id, to_json(c.username), c.moved, c.source, to_json(c.serial), c.sink,
-               c.object_id, replace(to_char(c.at AT TIME ZONE 'UTC', :clock), '.000000+', '+')
-           ), 'UTF8')), 'hex') AS content_hash
-    FROM content c
-), head AS (
-    SELECT sequence + 1 AS id, last_hash FROM core_auditchainhead WHERE id = 1 FOR UPDATE
-), entry AS (
-    INSERT INTO core_auditentry
-        (id, recorded_at, actor_id, actor_username, action, object_type, object_id, before,
-         after, previous_hash, entry_hash)
-    SELECT head.id, h.at, h.actor_id, h.username, 'ledger.transfer', 'ledger.movement',
-           h.object_id, NULL,
-           jsonb_build_object('block', h.moved, 'serial', h.serial, 'quantity', 1,
-                              'from_account', h.source, 'to_account', h.sink),
-           head.last_hash,
-           encode(sha256(convert_to(head.id || ':' || head.last_hash || ':' || h.content_hash,
-                                    'UTF8')), 'hex')
-    FROM head, hashed h
-    RETURNING id, entry_hash
-)
-UPDATE core_auditchainhead SET sequence = entry.id, last_hash = entry.entry_hash
-    FROM entry WHERE core_auditchainhead.id = 1;
+INSERT INTO core_auditentry
+    (recorded_at, actor_id, actor_username, action, object_type, object_id, before, after)
+SELECT now(), u.id, u.username, 'ledger.transfer', 'ledger.movement', :movement::text, NULL,
+       jsonb_build_object(
+           'block', :moved::bigint, 'quantity', 1, 'from_account', :source::bigint,
+           'to_account', :sink::bigint,
+           'serial', 'CCER-P' || lpad(:b_project_id::text,
+                                      greatest(6, length(:b_project_id::text)), '0')
+                     || '-' || :b_vintage::text || '-' || :b_last::text || '-' || :b_last::text)
+FROM accounts_user u WHERE u.id = :actor;
 END;
 """
 
@@ -629,10 +590,6 @@ def measure_pgbench(
                 f"--time={seconds}",
                 "--define",
                 f"sink={ledger.sink_id}",
-                "--define",
-                f"canonical={CANONICAL_TRANSFER}",
-                "--define",
-                f"clock={ISO_CLOCK}",
                 f"--file={file.name}",
                 database_name,
             ]
@@ -673,24 +630,26 @@ def pgbench_rate(command: list[str], clients: int, environment: dict, timeout: f
 
 
 def verify_ledger() -> bool:
-    """The ledger reconciles and the audit chain verifies, pgbench's rows included."""
-    from core.audit import verify_chain
+    """The ledger reconciles and the transparency log, sealed, verifies, pgbench's rows
+    included."""
+    from core import transparency
     from registry.ledger.reconciliation import reconcile
 
     started = time.perf_counter()
     reconciliation = reconcile()
-    chain = verify_chain()
+    transparency.seal()
+    log = transparency.verify_log()
     print(
         f"\nLedger reconciles: {'yes' if reconciliation.ok else 'NO'} "
         f"({reconciliation.issuances_checked} issuances, {reconciliation.blocks_checked:,} "
-        f"blocks); audit chain verifies: {'yes' if chain.ok else 'NO'} ({chain.entries:,} "
-        f"entries); checked in {time.perf_counter() - started:.1f} s"
+        f"blocks); transparency log verifies: {'yes' if log.ok else 'NO'} ({log.entries:,} "
+        f"entries); sealed and checked in {time.perf_counter() - started:.1f} s"
     )
     if not reconciliation.ok:
         print(f"reconciliation problems: {reconciliation.problems[:5]}", file=sys.stderr)
-    if not chain.ok:
-        print(f"the audit chain breaks at entry {chain.first_broken}", file=sys.stderr)
-    return reconciliation.ok and chain.ok
+    if not log.ok:
+        print(f"the log breaks at leaf {log.first_broken}: {log.problem}", file=sys.stderr)
+    return reconciliation.ok and log.ok
 
 
 def profile(ledger: Ledger, count: int) -> None:
