@@ -145,6 +145,12 @@ def seal_all(count: int, problems: list[str]) -> float:
     )
     if not result.ok:
         problems.append(f"the log breaks at leaf {result.first_broken}: {result.problem}")
+    # A million rows written in a minute or two: the statistics and visibility map autovacuum
+    # would bring in time, before proofs are timed (untimed).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE core_lognode, core_auditentry, core_signedtreehead")
     return seconds
 
 
@@ -199,13 +205,15 @@ def proofs(options: argparse.Namespace, database_url: str, problems: list[str]) 
             if not answer["proof"]:
                 problems.append(f"empty consistency proof from {first}")
     print(f"\nOver HTTP at {size:,} entries, {options.proofs} requests each (ms)")
-    print(f"{'':>30} {'median':>8} {'slowest':>8}")
+    print(f"{'':>30} {'median':>8} {'p99':>8} {'slowest':>8}")
     for label, times in (
         ("plain: GET /healthz", plain),
         ("inclusion proof", inclusion),
         ("consistency proof", consistency),
     ):
-        print(f"{label:>30} {statistics.median(times):>8.1f} {max(times):>8.1f}")
+        ordered = sorted(times)
+        p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+        print(f"{label:>30} {statistics.median(times):>8.1f} {p99:>8.1f} {max(times):>8.1f}")
     slowest = max(inclusion + consistency)
     verdict = "met" if slowest < TARGET_MS else "NOT met"
     print(f"\nTarget: every proof under {TARGET_MS:.0f} ms: {verdict} (slowest {slowest:.1f} ms)")
