@@ -82,6 +82,16 @@ def test_production_settings_refuse_to_start_half_configured(missing):
     assert f"Set the {missing} environment variable" in result.stderr
 
 
+def test_production_settings_refuse_to_start_without_the_logs_signing_key():
+    configured = {**PRODUCTION, "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
+    del configured["TRANSPARENCY_SIGNING_KEY_FILE"]
+
+    result = manage("check", env=clean_env(**configured))
+
+    assert result.returncode != 0
+    assert "Set the TRANSPARENCY_SIGNING_KEY or TRANSPARENCY_SIGNING_KEY_FILE" in result.stderr
+
+
 def test_production_settings_use_the_broker_and_a_shared_redis_cache():
     env = clean_env(**PRODUCTION, DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
     probe = (

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 
-from core import merkle, transparency
+from core import merkle, tasks, transparency
 from core.audit import canonical_bytes, record_event
 from core.models import AuditEntry, LogNode, SignedTreeHead
 from tests.conftest import make_organization
@@ -188,6 +188,20 @@ def test_with_a_broker_commits_leave_sealing_to_beat(db, django_capture_on_commi
 
     assert callbacks == []
     assert AuditEntry.objects.get().leaf_index is None
+
+
+def test_beat_runs_the_sealer_every_transparency_seal_seconds(settings):
+    schedule = settings.CELERY_BEAT_SCHEDULE["seal-transparency-log"]
+
+    assert schedule == {"task": "core.seal", "schedule": settings.TRANSPARENCY_SEAL_SECONDS}
+    assert 0 < settings.TRANSPARENCY_SEAL_SECONDS <= 10
+
+
+def test_the_seal_task_answers_the_new_tree_size(log):
+    make_organization("proponent")
+
+    assert tasks.seal.apply().get() == 6
+    assert tasks.seal.apply().get() is None
 
 
 def test_the_signing_key_may_be_given_as_pem_in_a_file_and_is_made_when_asked(tmp_path):
