@@ -41,7 +41,7 @@ workloads, at each concurrency level (1, 4 and 8 by default), for `--seconds` ea
 - one block: every client claims from the same block of 1,000,000 certificates, held by the first
   company, each as another of its users: the claims queue on that block's lock.
 
-Both share what every claim shares: the audit chain head, locked from the audit append to commit.
+Neither waits on an audit lock: the audit entry is a plain insert, numbered later by the sealer.
 Each workload is measured:
 
 - service: `certificates.services.claims.claim_certificates` from N threads of this process (one
@@ -54,10 +54,8 @@ Each workload is measured:
 - pgbench: the same claim in plain SQL in one transaction, `pgbench -n -M prepared -c N
   -j min(N, 2) -T seconds`: lock the block FOR UPDATE where it is the client's company's, active,
   unexpired and holds more than the claim (the service's checks), shrink it, insert the claimed
-  block and the claim, then, in one statement as `core.audit.record_event` does on PostgreSQL,
-  lock the audit chain head, append the entry and move the head on. The entry's hash is computed
-  in SQL exactly as `core.audit.entry_hash` does (the canonical JSON as -D variables, since its
-  colons would read as pgbench variables). pgbench picks its client's block and user from
+  block and the claim, then insert the audit entry as `core.audit.record_event` does (a plain
+  insert). pgbench picks its client's block and user from
   `:client_id` and a per-client counter; what it does not do is what the registry adds on top of
   that SQL: Python, the ORM, the permission check read from the user, and for HTTP the token
   lookup, the serializer, the block lookup of the view and the JSON answer.
@@ -66,10 +64,10 @@ At each level the four paths run one after the other (gunicorn is up from the fi
 each ratio compares numbers taken close in time. Only successful claims count; any failure stops
 the run with its cause. After each measurement the number of new claim records must equal the
 claims counted. At the end the certificates reconcile (every imported row partitioned by its
-blocks) and the audit chain verifies, pgbench's entries included. The target (issue 11): the
-service layer, in processes, on own blocks, reaches at least a quarter of pgbench's rate at
-concurrency 8. Everything the script made (server, database, pgbench script) is removed at the
-end, also when it fails.
+blocks) and the transparency log, sealed, verifies, pgbench's entries included. The target
+(issue 11): the service layer, in processes, on own blocks, reaches at least a quarter of
+pgbench's rate at concurrency 8. Everything the script made (server, database, pgbench script)
+is removed at the end, also when it fails.
 """
 
 import argparse
@@ -125,21 +123,6 @@ OWN, HOT = "own blocks", "one block"
 THREADS, PROCESSES, HTTP, PGBENCH = "service, threads", "service, processes", "HTTP", "pgbench"
 PATHS = [THREADS, PROCESSES, HTTP, PGBENCH]
 
-# `core.audit.content_hash` of a claim's entry: json.dumps of the content fields with sorted keys
-# and no whitespace, `after` as `claim_certificates` writes it for a claim of one certificate.
-# Filled in by PostgreSQL's format(): actor id, username (JSON string), claimed block id,
-# claimant, source block id, serial (JSON string), claim id, time. The entry's hash is then
-# `core.audit.link_hash`: SHA-256 of "<position>:<previous hash>:<content hash>".
-CANONICAL_CLAIM = (
-    '{"action":"certificates.claim","actor_id":%s,"actor_username":%s,'
-    '"after":{"block":%s,"claimant":%s,"consumer":"","from_block":%s,'
-    f'"period_end":"{PERIOD_END}","period_start":"{PERIOD_START}","quantity":1,"serial":%s}},'
-    '"before":null,"object_id":"%s","object_type":"certificates.certificateclaim",'
-    '"recorded_at":"%s"}'
-)
-# datetime.isoformat() in UTC; it leaves out the fraction when it is zero (see the script).
-ISO_CLOCK = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
-
 # Own blocks: client c's k-th block is the imported block of row k * slots + c, and imported
 # blocks are numbered in row order from :first to :last (checked after the import). :n counts
 # the client's claims in this run, from its first untouched block (:start, the client's cursor).
@@ -176,43 +159,21 @@ INSERT INTO certificates_certificateblock
     RETURNING id AS claimed \\gset
 INSERT INTO certificates_certificateclaim
     (created_at, block_id, claimant_id, quantity, period_start, period_end, consumer,
-     claimed_by_id, log_index)
-    VALUES (now(), :claimed, :b_holder_id, 1, '{period_start}', '{period_end}', '', :actor, NULL)
+     claimed_by_id)
+    VALUES (now(), :claimed, :b_holder_id, 1, '{period_start}', '{period_end}', '', :actor)
     RETURNING id AS claim \\gset
-WITH content AS (
-    SELECT now() AS at, u.id AS actor_id, u.username, :claim::bigint AS claim_id,
-           :claimed::bigint AS claimed, :block::bigint AS from_block,
-           :b_holder_id::bigint AS claimant,
-           'GEC-' || :b_generator_code::text || '-' || :b_month::text || '-'
-               || :b_serial_last::text || '-' || :b_serial_last::text AS serial
-    FROM accounts_user u WHERE u.id = :actor
-), hashed AS (
-    SELECT c.*, encode(sha256(convert_to(format(:canonical,
-               c.actor_id, to_json(c.username), c.claimed, c.claimant, c.from_block,
-               to_json(c.serial), c.claim_id,
-               replace(to_char(c.at AT TIME ZONE 'UTC', :clock), '.000000+', '+')
-           ), 'UTF8')), 'hex') AS content_hash
-    FROM content c
-), head AS (
-    SELECT sequence + 1 AS id, last_hash FROM core_auditchainhead WHERE id = 1 FOR UPDATE
-), entry AS (
-    INSERT INTO core_auditentry
-        (id, recorded_at, actor_id, actor_username, action, object_type, object_id, before,
-         after, previous_hash, entry_hash)
-    SELECT head.id, h.at, h.actor_id, h.username, 'certificates.claim',
-           'certificates.certificateclaim', h.claim_id::text, NULL,
-           jsonb_build_object('block', h.claimed, 'from_block', h.from_block, 'serial', h.serial,
-                              'quantity', 1, 'claimant', h.claimant,
-                              'period_start', '{period_start}'::text,
-                              'period_end', '{period_end}'::text, 'consumer', ''::text),
-           head.last_hash,
-           encode(sha256(convert_to(head.id || ':' || head.last_hash || ':' || h.content_hash,
-                                    'UTF8')), 'hex')
-    FROM head, hashed h
-    RETURNING id, entry_hash
-)
-UPDATE core_auditchainhead SET sequence = entry.id, last_hash = entry.entry_hash
-    FROM entry WHERE core_auditchainhead.id = 1;
+INSERT INTO core_auditentry
+    (recorded_at, actor_id, actor_username, action, object_type, object_id, before, after)
+SELECT now(), u.id, u.username, 'certificates.claim', 'certificates.certificateclaim',
+       :claim::text, NULL,
+       jsonb_build_object('block', :claimed::bigint, 'from_block', :block::bigint,
+                          'serial', 'GEC-' || :b_generator_code::text || '-' || :b_month::text
+                                    || '-' || :b_serial_last::text || '-'
+                                    || :b_serial_last::text,
+                          'quantity', 1, 'claimant', :b_holder_id::bigint,
+                          'period_start', '{period_start}'::text,
+                          'period_end', '{period_end}'::text, 'consumer', ''::text)
+FROM accounts_user u WHERE u.id = :actor;
 END;
 """
 
@@ -844,8 +805,6 @@ def pgbench_claims(
         "n": "-1",  # a client's first claim is its claim 0
         "first": str(registry.first_block),
         "last": str(registry.last_block),
-        "canonical": CANONICAL_CLAIM,
-        "clock": ISO_CLOCK,
     }
 
     def measure(clients: int, seconds: float) -> tuple[Rate, list[str]]:
@@ -878,25 +837,27 @@ def pgbench_claims(
 
 
 def verify() -> bool:
-    """The certificates reconcile and the audit chain verifies, pgbench's rows included."""
+    """The certificates reconcile and the transparency log, sealed, verifies, pgbench's rows
+    included."""
     from certificates.reconciliation import reconcile
-    from core.audit import verify_chain
+    from core import transparency
 
     started = time.perf_counter()
     reconciliation = reconcile()
-    chain = verify_chain()
+    transparency.seal()
+    log = transparency.verify_log()
     print(
         f"\nCertificates reconcile: {'yes' if reconciliation.ok else 'NO'} "
         f"({reconciliation.ranges_checked:,} imported rows, "
-        f"{reconciliation.blocks_checked:,} blocks); audit chain verifies: "
-        f"{'yes' if chain.ok else 'NO'} ({chain.entries:,} entries); checked in "
+        f"{reconciliation.blocks_checked:,} blocks); transparency log verifies: "
+        f"{'yes' if log.ok else 'NO'} ({log.entries:,} entries); sealed and checked in "
         f"{time.perf_counter() - started:.1f} s"
     )
     if not reconciliation.ok:
         print(f"reconciliation problems: {reconciliation.problems[:5]}", file=sys.stderr)
-    if not chain.ok:
-        print(f"the audit chain breaks at entry {chain.first_broken}", file=sys.stderr)
-    return reconciliation.ok and chain.ok
+    if not log.ok:
+        print(f"the log breaks at leaf {log.first_broken}: {log.problem}", file=sys.stderr)
+    return reconciliation.ok and log.ok
 
 
 def print_tables(

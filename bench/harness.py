@@ -14,6 +14,7 @@ The scripts import it as `from harness import ...`: run as `.venv/bin/python ben
 a script's own folder is the first entry of `sys.path`.
 """
 
+import base64
 import http.client
 import os
 import re
@@ -39,6 +40,9 @@ from psycopg import sql
 # The repository root: Django's settings and gunicorn's `config.wsgi` are imported from there.
 BASE_DIR = Path(__file__).resolve().parent.parent
 POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
+# The transparency log's signing key for this run (Ed25519, 32 random bytes, base64): the same
+# in this process and in the servers it starts.
+RUN_SIGNING_KEY = base64.b64encode(secrets.token_bytes(32)).decode()
 
 # The offshore wind farm the lifecycle and ledger benchmarks register, as in
 # tests/registry/conftest.py: 1,000,000 MWh supplied and 5,000 MWh taken from the grid, and a
@@ -99,6 +103,7 @@ def production_environment(database_url: str) -> dict[str, str]:
         # Production starts only with a task broker and a shared cache: the machine's Redis.
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
         "CACHE_URL": "redis://127.0.0.1:6379/1",
+        "TRANSPARENCY_SIGNING_KEY": RUN_SIGNING_KEY,
         # The farm's report (PERIOD_START to PERIOD_END) runs across the start of the GEC-CCER
         # link's window (2024-10-01), which refuses such a report: the benchmarks time the
         # lifecycle and the ledger, not the link, so here its window starts after the period.

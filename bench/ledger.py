@@ -18,8 +18,7 @@ Every transfer moves 1 credit. Client i always moves from company i's 2024 block
 credits) to the one sink account, so clients never wait on each other's block: a partial
 transfer keeps the lower serials in the source block and moves the top serial into a new block,
 so the same source block serves every transfer. What they do share is what every transfer
-shares: the sink account's row (share-locked), and in the services (until the transparency log
-replaces it) the audit chain head, locked until commit.
+shares: the sink account's row (share-locked); the audit entry is a plain insert, no lock.
 At each concurrency level (1, 4 and 8 by default), for `--seconds` each:
 
 - service: `registry.ledger.services.movements.transfer_credits` from N threads of this
@@ -31,21 +30,21 @@ At each concurrency level (1, 4 and 8 by default), for `--seconds` each:
   concurrency level (`--workers` to change), each warmed up first;
 - pgbench: the same transfer in plain SQL in one transaction, run as `pgbench -n -M prepared
   -c N -j min(N, 2) -T seconds`: share-lock both accounts in id order, lock the block FOR
-  UPDATE, shrink it, insert the moved block and the movement. Each client picks its block,
-  account and user from `:client_id`. No audit entry and no audit lock: this is the ceiling of
-  the transfer itself, the rate the registry would reach if writing its audit entry cost
-  nothing and locked no row every write shares.
+  UPDATE, shrink it, insert the moved block and the movement, then insert the audit entry as
+  `core.audit.record_event` does (a plain insert, no lock: the sealer numbers it later). Each
+  client picks its block, account and user from `:client_id`.
 
 Only successful transfers count; any failure stops the run with its cause. After each
 measurement the number of new transfer movements must equal the transfers counted.
 
-pgbench writes into the same database as the services, so the closing checks,
-`registry.ledger.reconciliation.reconcile()` (blocks partition each issuance, kept totals equal
-the blocks) and `core.audit.verify_chain()` (the services' entries), cover its rows too: if the
-SQL split a block wrongly, the run fails. What pgbench does not do is what the registry adds on
-top of the SQL: Python, the permission check and the checks of the block's state and quantity,
-the audit entry, and for HTTP the token, the serializer's lookups and the JSON answer. pgbench
-uses prepared statements, the best plain SQL can do.
+The audit log: pgbench writes into the same database and the same audit table as the services,
+and the closing checks, `registry.ledger.reconciliation.reconcile()` and the transparency log
+sealed and verified (`core.transparency.seal()`, `verify_log()`), cover pgbench's rows as well
+as the services': if the SQL did less than a real transfer, the run fails. (Running pgbench on a
+clone of the database would be simpler but would leave its rows unchecked.) What pgbench
+does not do is what the registry adds on top of the SQL: Python, the permission check and the
+checks of the block's state and quantity, and for HTTP the token, the serializer's lookups and
+the JSON answer. pgbench uses prepared statements, the best plain SQL can do.
 
 The targets, at concurrency 8 in the same run: the service layer (in processes) at least 0.3 x
 and HTTP at least 0.1 x the pgbench rate. `--profile N` then profiles N more in-process
@@ -117,7 +116,18 @@ INSERT INTO ledger_movement
     (kind, issuance_id, block_id, first, last, quantity, from_account_id, to_account_id,
      actor_id, occurred_at, note)
     VALUES ('transfer', :b_issuance_id, :moved, :b_last, :b_last, 1, :source, :sink, :actor,
-            now(), '');
+            now(), '')
+    RETURNING id AS movement \\gset
+INSERT INTO core_auditentry
+    (recorded_at, actor_id, actor_username, action, object_type, object_id, before, after)
+SELECT now(), u.id, u.username, 'ledger.transfer', 'ledger.movement', :movement::text, NULL,
+       jsonb_build_object(
+           'block', :moved::bigint, 'quantity', 1, 'from_account', :source::bigint,
+           'to_account', :sink::bigint,
+           'serial', 'CCER-P' || lpad(:b_project_id::text,
+                                      greatest(6, length(:b_project_id::text)), '0')
+                     || '-' || :b_vintage::text || '-' || :b_last::text || '-' || :b_last::text)
+FROM accounts_user u WHERE u.id = :actor;
 END;
 """
 
@@ -621,24 +631,26 @@ def pgbench_rate(command: list[str], clients: int, environment: dict, timeout: f
 
 
 def verify_ledger() -> bool:
-    """The ledger reconciles (pgbench's blocks included) and the audit chain verifies."""
-    from core.audit import verify_chain
+    """The ledger reconciles and the transparency log, sealed, verifies, pgbench's rows
+    included."""
+    from core import transparency
     from registry.ledger.reconciliation import reconcile
 
     started = time.perf_counter()
     reconciliation = reconcile()
-    chain = verify_chain()
+    transparency.seal()
+    log = transparency.verify_log()
     print(
         f"\nLedger reconciles: {'yes' if reconciliation.ok else 'NO'} "
         f"({reconciliation.issuances_checked} issuances, {reconciliation.blocks_checked:,} "
-        f"blocks); audit chain verifies: {'yes' if chain.ok else 'NO'} ({chain.entries:,} "
-        f"entries); checked in {time.perf_counter() - started:.1f} s"
+        f"blocks); transparency log verifies: {'yes' if log.ok else 'NO'} ({log.entries:,} "
+        f"entries); sealed and checked in {time.perf_counter() - started:.1f} s"
     )
     if not reconciliation.ok:
         print(f"reconciliation problems: {reconciliation.problems[:5]}", file=sys.stderr)
-    if not chain.ok:
-        print(f"the audit chain breaks at entry {chain.first_broken}", file=sys.stderr)
-    return reconciliation.ok and chain.ok
+    if not log.ok:
+        print(f"the log breaks at leaf {log.first_broken}: {log.problem}", file=sys.stderr)
+    return reconciliation.ok and log.ok
 
 
 def profile(ledger: Ledger, count: int) -> None:

@@ -173,7 +173,8 @@ class CertificateBlock(TimeStampedModel):
 
 class CertificateClaim(TimeStampedModel):
     """A public claim: certificates declared consumed by the claimant for a period, once. The
-    claimed block is the claim's alone and never moves again. Appended, never changed."""
+    claimed block is the claim's alone and never moves again. Appended, never changed. Its index
+    in the transparency log is its audit entry's (`selectors.claims`), once sealed."""
 
     block = models.OneToOneField(CertificateBlock, on_delete=models.PROTECT, related_name="claim")
     claimant = models.ForeignKey(
@@ -195,9 +196,6 @@ class CertificateClaim(TimeStampedModel):
     )
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    log_index = models.BigIntegerField(
-        null=True, blank=True, help_text="The claim's index in the transparency log, once sealed."
     )
 
     class Meta:

@@ -3,11 +3,13 @@
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import CharField, OuterRef, QuerySet
+from django.db.models.functions import Cast
 
 from certificates import rules
 from certificates.models import CertificateBlock, CertificateCancellation, CertificateClaim
 from certificates.services import ccer_link
+from core.transparency import log_index_of
 
 
 def blocks_visible_to(user: Any) -> QuerySet[CertificateBlock]:
@@ -46,8 +48,17 @@ def cancellations_of_issuances(issuances: list[int]) -> QuerySet[CertificateCanc
 
 
 def claims() -> QuerySet[CertificateClaim]:
-    """Claim records are public."""
-    return CertificateClaim.objects.select_related("block", "claimant")
+    """Claim records are public; each with its `log_index`, its audit entry's leaf index in the
+    transparency log once sealed (None before)."""
+    entry = Cast(OuterRef("pk"), CharField())
+    return CertificateClaim.objects.select_related("block", "claimant").annotate(
+        log_index=log_index_of("certificates.certificateclaim", "certificates.claim", entry)
+    )
+
+
+def claim_is_public(object_id: str) -> bool:
+    """Every claim is a public record (for the transparency log's entries)."""
+    return object_id.isdigit() and CertificateClaim.objects.filter(pk=int(object_id)).exists()
 
 
 def block_with_serial(serial: int) -> CertificateBlock | None:

@@ -21,7 +21,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from core import rows
-from core.audit import appended_at_end
 from core.errors import Conflict, InvalidInput, violates
 from core.models import IdempotencyRecord
 
@@ -89,10 +88,8 @@ def run_once(
         request_hash=fingerprint,
     )
     # One transaction, in this order: the reservation (before the operation's locks, so a
-    # racing replay waits holding none), the operation, the answer filled in, and last the
-    # operation's audit entries, so that the chain head is locked only from their append to the
-    # commit, as for a call without a key.
-    with appended_at_end():
+    # racing replay waits holding none), the operation, and the answer filled in.
+    with transaction.atomic():
         if not _reserve(record):
             # The request that held the key has committed (with its answer): that answer stands.
             return _answer(_records(user, key).get(), fingerprint)

@@ -1,5 +1,5 @@
 """The registry's shared kernel: the base model, range expressions for exclusion constraints,
-and the audit chain."""
+the audit log and its transparency log."""
 
 from django.conf import settings
 from django.contrib.postgres.fields import BigIntegerRangeField, DateRangeField, RangeBoundary
@@ -41,15 +41,15 @@ class TimeStampedModel(models.Model):
 
 
 class AuditEntry(models.Model):
-    """One state change, appended to a hash chain.
+    """One state change, inserted in the transaction of the change it records.
 
-    `id` is the position in the chain, taken from `AuditChainHead.sequence` under its lock, so the
-    chain has no gaps; `previous_hash` is the SHA-256 of the entry before and `entry_hash` the
-    SHA-256 of this entry's canonical JSON (see `core.audit`). On PostgreSQL a trigger refuses
-    UPDATE and DELETE on this table.
+    Entries are numbered by a sequence, so their ids follow insertion, not commit; the sealer
+    (`core.transparency.seal`) gives each committed entry its `leaf_index` in the transparency
+    log, once. What the log commits to is the entry's canonical bytes (`core.audit.
+    canonical_bytes`), computed from these columns. On PostgreSQL a trigger refuses UPDATE
+    (except setting `leaf_index` once, from empty), DELETE and TRUNCATE on this table.
     """
 
-    id = models.BigIntegerField(primary_key=True)
     recorded_at = models.DateTimeField()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -60,44 +60,88 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=64)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    leaf_index = models.BigIntegerField(
+        null=True, blank=True, unique=True, help_text="The entry's index in the log, once sealed."
+    )
 
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "audit entries"
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            # The sealer's work list: the entries still without a leaf index, in id order.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(leaf_index__isnull=True),
+                name="audit_unsealed_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(id__gte=1), name="audit_id_positive"),
+            models.CheckConstraint(
+                condition=models.Q(leaf_index__gte=0), name="audit_leaf_index_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"#{self.id} {self.action} {self.object_type}:{self.object_id}"
 
 
-class AuditChainHead(models.Model):
-    """The single row that holds the chain's last position and hash; locked by every append."""
+class LogNode(models.Model):
+    """The hash of one complete, aligned perfect subtree of the transparency log: the 2**level
+    leaves from index * 2**level (level 0: a leaf hash). Every proof is made of these
+    (`core.merkle`). Appended by the sealer, never changed."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    sequence = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64)
+    id = models.BigAutoField(primary_key=True)
+    level = models.SmallIntegerField()
+    index = models.BigIntegerField()
+    hash = models.BinaryField(max_length=32)
 
     class Meta:
-        ordering = ["id"]
+        ordering = ["level", "index"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(id=1), name="audit_head_singleton"),
+            models.UniqueConstraint(fields=["level", "index"], name="log_node_position_unique"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=0, level__lte=62, index__gte=0),
+                name="log_node_position_valid",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"audit chain head at #{self.sequence}"
+        return f"log node {self.level}/{self.index}"
+
+
+class SignedTreeHead(models.Model):
+    """A tree head the sealer signed: the log's size, its root hash and the time, in
+    milliseconds since the epoch, signed with the log's Ed25519 key (the key itself is never
+    stored in the database). Appended, never changed."""
+
+    id = models.BigAutoField(primary_key=True)
+    tree_size = models.BigIntegerField(unique=True)
+    root_hash = models.BinaryField(max_length=32)
+    timestamp = models.BigIntegerField(help_text="Milliseconds since 1970-01-01T00:00:00Z.")
+    signature = models.BinaryField(max_length=64)
+
+    class Meta:
+        ordering = ["-tree_size"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tree_size__gte=1), name="tree_head_size_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"tree head at {self.tree_size}"
 
 
 class AuditCheck(TimeStampedModel):
-    """The outcome of one verification of the whole audit chain, kept for regulators."""
+    """The outcome of one verification of the transparency log against the audit entries, kept
+    for regulators: `first_broken` is the first leaf index found wrong, if any."""
 
     ok = models.BooleanField()
     entries = models.BigIntegerField()
     first_broken = models.BigIntegerField(null=True, blank=True)
+    problem = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

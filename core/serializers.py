@@ -6,9 +6,49 @@ from core.models import Job
 
 
 class AuditVerificationSerializer(serializers.Serializer):
-    ok = serializers.BooleanField()
-    entries = serializers.IntegerField()
+    """The last recorded check of the transparency log against the audit entries (all null
+    before the first check)."""
+
+    ok = serializers.BooleanField(allow_null=True)
+    entries = serializers.IntegerField(allow_null=True)
     first_broken = serializers.IntegerField(allow_null=True)
+    problem = serializers.CharField(allow_blank=True, allow_null=True)
+    checked_at = serializers.DateTimeField(allow_null=True)
+
+
+class TransparencyKeySerializer(serializers.Serializer):
+    algorithm = serializers.CharField()
+    public_key = serializers.CharField(help_text="The raw 32-byte Ed25519 public key, base64.")
+
+
+class TreeHeadSerializer(serializers.Serializer):
+    tree_size = serializers.IntegerField()
+    root_hash = serializers.CharField(help_text="Hex.")
+    timestamp = serializers.IntegerField(help_text="Milliseconds since the epoch.")
+    signature = serializers.CharField(
+        help_text="Ed25519 over ASCII `<tree_size>:<root_hash>:<timestamp>`, base64."
+    )
+
+
+class LogEntrySerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    leaf_hash = serializers.CharField(help_text="Hex: SHA-256(0x00 || entry).")
+    entry = serializers.CharField(
+        required=False,
+        help_text="The entry's canonical bytes, base64, where the caller may see it.",
+    )
+
+
+class InclusionProofSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    tree_size = serializers.IntegerField()
+    audit_path = serializers.ListField(child=serializers.CharField())
+
+
+class ConsistencyProofSerializer(serializers.Serializer):
+    first = serializers.IntegerField()
+    second = serializers.IntegerField()
+    proof = serializers.ListField(child=serializers.CharField())
 
 
 class NoteInputSerializer(serializers.Serializer):

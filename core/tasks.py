@@ -3,20 +3,30 @@ requests start (`core.jobs`)."""
 
 from celery import shared_task
 
-from core import jobs
-from core.audit import verify_chain
+from core import jobs, transparency
 from core.models import AuditCheck
 
 
-@shared_task(name="core.tasks.verify_audit_chain")
-def verify_audit_chain() -> int:
-    """Recompute the audit chain and record the outcome; returns the AuditCheck id.
+@shared_task(name="core.seal")
+def seal() -> int | None:
+    """Seal the audit entries committed since the last seal into the transparency log; returns
+    the new tree size, if any. Safe to run any number of times, at once too: one sealer runs at
+    a time (an advisory lock), and one with nothing to seal signs nothing."""
+    head = transparency.seal()
+    return head.tree_size if head is not None else None
 
-    Safe to run any number of times: it only reads the chain and adds one observation.
-    """
-    result = verify_chain()
+
+@shared_task(name="core.verify_log")
+def verify_log() -> int:
+    """Check the stored transparency log against the audit entries and record the outcome;
+    returns the AuditCheck id. Safe to run any number of times: it only reads the log and adds
+    one observation."""
+    result = transparency.verify_log()
     check = AuditCheck.objects.create(
-        ok=result.ok, entries=result.entries, first_broken=result.first_broken
+        ok=result.ok,
+        entries=result.entries,
+        first_broken=result.first_broken,
+        problem=result.problem,
     )
     return check.pk
 

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from accounts import services
 from accounts.models import Organization, User
+from core import transparency
 from core.provinces import Province
 
 ROLES = ("proponent", "verifier", "regulator", "operator")
@@ -70,6 +71,13 @@ def _fresh_cache():
     and one test's sign-ins or comments must not count against the throttles of the next."""
     cache.clear()
     yield
+
+
+def log_intact() -> bool:
+    """Seal what the services recorded, then check the whole transparency log against the
+    audit entries: every leaf hash, every stored node, the root and the head's signature."""
+    transparency.seal()
+    return transparency.verify_log().ok
 
 
 def make_organization(kind: str, **fields) -> Organization:

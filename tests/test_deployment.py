@@ -53,6 +53,7 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://registry@db.example.org:5432/registry",
     "CELERY_BROKER_URL": "redis://cache.example.org:6379/0",
     "CACHE_URL": "redis://cache.example.org:6379/1",
+    "TRANSPARENCY_SIGNING_KEY_FILE": "/etc/registry/transparency-signing-key.pem",
 }
 
 
@@ -79,6 +80,16 @@ def test_production_settings_refuse_to_start_half_configured(missing):
 
     assert result.returncode != 0
     assert f"Set the {missing} environment variable" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_the_logs_signing_key():
+    configured = {**PRODUCTION, "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
+    del configured["TRANSPARENCY_SIGNING_KEY_FILE"]
+
+    result = manage("check", env=clean_env(**configured))
+
+    assert result.returncode != 0
+    assert "Set the TRANSPARENCY_SIGNING_KEY or TRANSPARENCY_SIGNING_KEY_FILE" in result.stderr
 
 
 def test_production_settings_use_the_broker_and_a_shared_redis_cache():
@@ -215,6 +226,11 @@ def test_quickstart_runs_on_the_embedded_server_with_tasks_in_process(tmp_path):
         status, listing = request(f"{base}/api/v1/organizations/?province=Hainan")
         assert [o["id"] for o in listing["results"]] == [created["id"]]
         assert request(f"{base}/api/v1/audit/verify/", token=token)[1]["ok"] is True
+        # No broker, no beat: each commit sealed its entries, signed with the key the
+        # quickstart made in its data folder.
+        status, head = request(f"{base}/api/v1/transparency/head/")
+        assert status == 200 and head["tree_size"] > 0
+        assert (tmp_path / "transparency-signing-key.pem").exists()
 
         status, found = request(f"{base}/api/v1/methodologies/?code=CCER-01-002-V01")
         [wind] = found["results"]
@@ -311,6 +327,11 @@ def test_quickstart_runs_on_the_embedded_server_with_tasks_in_process(tmp_path):
         status, reconciliation = request(f"{base}/api/v1/reconciliation/", token=token)
         assert (status, reconciliation["ok"]) == (200, True)
         assert request(f"{base}/api/v1/audit/verify/", token=token)[1]["ok"] is True
+        # No broker, no beat: each commit sealed its entries, signed with the key the
+        # quickstart made in its data folder.
+        status, head = request(f"{base}/api/v1/transparency/head/")
+        assert status == 200 and head["tree_size"] > 0
+        assert (tmp_path / "transparency-signing-key.pem").exists()
 
         # The totals and the public pages.
         status, totals = request(f"{base}/api/v1/stats/totals/?group_by=project")

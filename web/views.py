@@ -16,6 +16,7 @@ from certificates import selectors as certificate_selectors
 from certificates.services.imports import MAX_SERIAL
 from certificates.stats import certificate_totals
 from compute import stats as compute_stats
+from core import transparency
 from core.provinces import Province
 from core.sectors import Sector
 from registry.ledger import selectors as ledger_selectors
@@ -152,7 +153,14 @@ def retirement_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     """The public certificate of one retirement: serial range, project, vintage, beneficiary,
     purpose."""
     retirement = get_object_or_404(ledger_selectors.retirements(), pk=pk)
-    return render(request, "web/retirement_certificate.html", {"retirement": retirement})
+    context = {"retirement": retirement, "tree_size": _tree_size()}
+    return render(request, "web/retirement_certificate.html", context)
+
+
+def _tree_size() -> int:
+    """The latest signed tree head's size: the tree a record's inclusion proof links to."""
+    head = transparency.latest_head()
+    return head.tree_size if head is not None else 0
 
 
 def green_certificates(request: HttpRequest) -> HttpResponse:
@@ -174,7 +182,8 @@ def certificate_claim(request: HttpRequest, pk: int) -> HttpResponse:
     """The public record of one claim of green certificates: serials, claimant, period and
     consumer."""
     claim = get_object_or_404(certificate_selectors.claims(), pk=pk)
-    return render(request, "web/certificate_claim.html", {"claim": claim})
+    context = {"claim": claim, "tree_size": _tree_size()}
+    return render(request, "web/certificate_claim.html", context)
 
 
 DATA_CENTRE_GROUPINGS = {"province": "Province", "grid_region": "Grid region", "tier": "Tier"}

@@ -136,6 +136,7 @@ class CertificateClaimSerializer(serializers.ModelSerializer):
     province = serializers.CharField(source="block.province", read_only=True)
     generation_month = MonthField(source="block.generation_month", read_only=True)
     claimant_name = serializers.CharField(source="claimant.name", read_only=True)
+    log_index = serializers.SerializerMethodField()
 
     class Meta:
         model = CertificateClaim
@@ -144,6 +145,10 @@ class CertificateClaimSerializer(serializers.ModelSerializer):
                   "claimant", "claimant_name", "consumer", "data_centre", "period_start",
                   "period_end", "created_at", "log_index"]  # fmt: skip
         read_only_fields = fields
+
+    def get_log_index(self, claim: CertificateClaim) -> int | None:
+        """The claim's index in the transparency log, once sealed (`selectors.claims`)."""
+        return getattr(claim, "log_index", None)
 
 
 class CertificateTotalsQuerySerializer(serializers.Serializer):

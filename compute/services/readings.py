@@ -29,7 +29,7 @@ from compute.figures import Measured, reading_figures
 from compute.locks import lock_data_centre
 from compute.models import FIGURE_FIELDS, KWH_PER_CERTIFICATE, DataCentre, Reading, ReadingClaim
 from compute.services import summaries
-from core.audit import appended_at_end, record_event
+from core.audit import record_event
 from core.errors import AccessDenied, Conflict, InvalidInput, violates
 
 PERIOD_EMPTY = (
@@ -260,82 +260,80 @@ def record_reading(
         "onsite_renewable_kwh": onsite_renewable_kwh,
     }
     _check(period_start, period_end, energies, water_m3, certificates)
-    # The claims' audit entries come last too: the chain head is the last lock of the order.
-    with appended_at_end():
-        # Locked for the read-decide-write: readings of one data centre queue here, and each
-        # sees the current readings the ones before it left.
-        locked = lock_data_centre(data_centre.pk)
-        previous = None
-        for current in Reading.objects.filter(
-            data_centre=locked,
-            superseded_at__isnull=True,
-            period_start__lt=period_end,
-            period_end__gt=period_start,
-        ):
-            if (current.period_start, current.period_end) != (period_start, period_end):
-                overlap = OVERLAP.format(start=current.period_start, end=current.period_end)
-                raise InvalidInput({"period_start": overlap})
-            previous = current
+    # Locked for the read-decide-write: readings of one data centre queue here, and each
+    # sees the current readings the ones before it left.
+    locked = lock_data_centre(data_centre.pk)
+    previous = None
+    for current in Reading.objects.filter(
+        data_centre=locked,
+        superseded_at__isnull=True,
+        period_start__lt=period_end,
+        period_end__gt=period_start,
+    ):
+        if (current.period_start, current.period_end) != (period_start, period_end):
+            overlap = OVERLAP.format(start=current.period_start, end=current.period_end)
+            raise InvalidInput({"period_start": overlap})
+        previous = current
 
-        requested = sum(request["quantity"] for request in certificates)
-        quantity = requested + (previous.certificates_quantity if previous else 0)
-        grid = total_energy_kwh - onsite_renewable_kwh
-        if quantity * KWH_PER_CERTIFICATE > grid:
-            raise InvalidInput(
-                {
-                    "certificates": GREEN_ABOVE_GRID.format(
-                        quantity=quantity, certificate_kwh=quantity * KWH_PER_CERTIFICATE, grid=grid
-                    )
-                }
-            )
-        requests = Counter((request["block"], request["quantity"]) for request in certificates)
-        if previous is not None and _unchanged(previous, energies, water_m3, requests):
-            return Recorded(previous, created=False)
+    requested = sum(request["quantity"] for request in certificates)
+    quantity = requested + (previous.certificates_quantity if previous else 0)
+    grid = total_energy_kwh - onsite_renewable_kwh
+    if quantity * KWH_PER_CERTIFICATE > grid:
+        raise InvalidInput(
+            {
+                "certificates": GREEN_ABOVE_GRID.format(
+                    quantity=quantity, certificate_kwh=quantity * KWH_PER_CERTIFICATE, grid=grid
+                )
+            }
+        )
+    requests = Counter((request["block"], request["quantity"]) for request in certificates)
+    if previous is not None and _unchanged(previous, energies, water_m3, requests):
+        return Recorded(previous, created=False)
 
-        if previous is not None:
-            # The one change a stored reading ever takes: it is no longer current.
-            previous.superseded_at = timezone.now()
-            previous.save(update_fields=["superseded_at"])
-        measured = Measured(
-            total_energy_kwh=total_energy_kwh,
-            it_energy_kwh=it_energy_kwh,
-            onsite_renewable_kwh=onsite_renewable_kwh,
-            certificates_quantity=quantity,
-            water_m3=water_m3,
-        )
-        reading = Reading(
-            data_centre=locked,
-            period_start=period_start,
-            period_end=period_end,
-            total_energy_kwh=total_energy_kwh,
-            it_energy_kwh=it_energy_kwh,
-            onsite_renewable_kwh=onsite_renewable_kwh,
-            water_m3=water_m3,
-            certificates_quantity=quantity,
-            supersedes=previous,
-            recorded_by=actor,
-            **figures_of(locked.grid_region, period_start.year, measured),
-        )
-        try:
-            with transaction.atomic():
-                reading.save()
-        except IntegrityError as error:
-            # Only a write around this service's lock could get here.
-            if not violates(error, "readings_do_not_overlap"):
-                raise
-            raise InvalidInput(
-                {"period_start": OVERLAP.format(start=period_start, end=period_end)}
-            ) from error
-        claims = _claim(actor, locked, reading, certificates)
-        summaries.refresh_year(locked.pk, period_start.year)
+    if previous is not None:
+        # The one change a stored reading ever takes: it is no longer current.
+        previous.superseded_at = timezone.now()
+        previous.save(update_fields=["superseded_at"])
+    measured = Measured(
+        total_energy_kwh=total_energy_kwh,
+        it_energy_kwh=it_energy_kwh,
+        onsite_renewable_kwh=onsite_renewable_kwh,
+        certificates_quantity=quantity,
+        water_m3=water_m3,
+    )
+    reading = Reading(
+        data_centre=locked,
+        period_start=period_start,
+        period_end=period_end,
+        total_energy_kwh=total_energy_kwh,
+        it_energy_kwh=it_energy_kwh,
+        onsite_renewable_kwh=onsite_renewable_kwh,
+        water_m3=water_m3,
+        certificates_quantity=quantity,
+        supersedes=previous,
+        recorded_by=actor,
+        **figures_of(locked.grid_region, period_start.year, measured),
+    )
+    try:
+        with transaction.atomic():
+            reading.save()
+    except IntegrityError as error:
+        # Only a write around this service's lock could get here.
+        if not violates(error, "readings_do_not_overlap"):
+            raise
+        raise InvalidInput(
+            {"period_start": OVERLAP.format(start=period_start, end=period_end)}
+        ) from error
+    claims = _claim(actor, locked, reading, certificates)
+    summaries.refresh_year(locked.pk, period_start.year)
 
-        after = snapshot(reading)
-        after["claims"] = [claim.pk for claim in claims]
-        record_event(
-            actor=actor,
-            action="reading.corrected" if previous else "reading.recorded",
-            target=reading,
-            before=None if previous is None else {"reading": previous.pk, **snapshot(previous)},
-            after=after,
-        )
+    after = snapshot(reading)
+    after["claims"] = [claim.pk for claim in claims]
+    record_event(
+        actor=actor,
+        action="reading.corrected" if previous else "reading.recorded",
+        target=reading,
+        before=None if previous is None else {"reading": previous.pk, **snapshot(previous)},
+        after=after,
+    )
     return Recorded(reading, created=True)

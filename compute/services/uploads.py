@@ -25,7 +25,6 @@ from compute.services.readings import (
     record_reading,
     reference_read_once,
 )
-from core.audit import appended_at_end
 from core.errors import AccessDenied, InvalidInput, InvalidRows
 from core.jobs import Progress, reporting
 
@@ -198,12 +197,10 @@ def upload_readings(
     parsed = [_parse(number, raw) for number, raw in enumerate(rows, start=1)]
     _overlapping(parsed)
     created = corrected = unchanged = 0
-    # The audit entries of every row are appended when the upload ends, so the chain head is
-    # locked for those appends only, not for the whole upload. A row the service refuses rolls
-    # back its savepoint before any entry of it is recorded, and the upload then always ends in
-    # InvalidRows, so nothing of a refused row is ever appended. Under the data centre's lock
-    # the reference data its figures use cannot change, and is read once a year of readings.
-    with appended_at_end(), reference_read_once():
+    # A row the service refuses rolls back its savepoint, and the upload then always ends in
+    # InvalidRows. Under the data centre's lock the reference data its figures use cannot
+    # change, and is read once a year of readings.
+    with reference_read_once():
         # Readings of the data centre queue here for the whole upload, as for one reading.
         locked = lock_data_centre(data_centre.pk)
         for row in reporting(parsed, progress):

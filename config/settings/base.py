@@ -308,6 +308,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=3.0)
 CELERY_TIMEZONE = TIME_ZONE
+# The transparency log (`core.transparency`): its Ed25519 signing key, base64 of the 32 raw bytes
+# or PEM, or a file holding it; never in the database. The quickstart makes the file if missing.
+TRANSPARENCY_SIGNING_KEY = env("TRANSPARENCY_SIGNING_KEY", default="")
+TRANSPARENCY_SIGNING_KEY_FILE = env("TRANSPARENCY_SIGNING_KEY_FILE", default="")
+TRANSPARENCY_CREATE_KEY = False
+# An entry is sealed at most this many seconds after its commit (beat runs the sealer so often).
+TRANSPARENCY_SEAL_SECONDS = env.float("TRANSPARENCY_SEAL_SECONDS", default=5.0)
+# Without a broker no beat runs: the process that commits entries seals them after its commit.
+TRANSPARENCY_SEAL_ON_COMMIT = CELERY_TASK_ALWAYS_EAGER
 # Every periodic task of the registry is declared here, and only here.
 CELERY_BEAT_SCHEDULE = {
     "close-publicity-periods": {
@@ -326,9 +335,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certificates.expire",
         "schedule": env.float("GEC_EXPIRY_CHECK_SECONDS", default=3600.0),
     },
-    "verify-audit-chain": {
-        "task": "core.tasks.verify_audit_chain",
-        "schedule": env.float("AUDIT_CHAIN_CHECK_SECONDS", default=3600.0),
+    "seal-transparency-log": {
+        "task": "core.seal",
+        "schedule": env.float("TRANSPARENCY_SEAL_SECONDS", default=5.0),
+    },
+    "verify-transparency-log": {
+        "task": "core.verify_log",
+        "schedule": env.float("AUDIT_LOG_CHECK_SECONDS", default=3600.0),
     },
     "purge-expired-tokens": {
         "task": "accounts.purge_expired_tokens",

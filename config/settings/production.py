@@ -1,8 +1,10 @@
 """Production settings: every secret, host and service comes from the environment, and nothing
 starts half-configured: no database, task broker or shared cache means no start."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import TRANSPARENCY_SIGNING_KEY, TRANSPARENCY_SIGNING_KEY_FILE, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -17,6 +19,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Tasks go to the broker, never silently in-process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
+# The transparency log signs its tree heads: no start without the key (it is read when used).
+if not (TRANSPARENCY_SIGNING_KEY or TRANSPARENCY_SIGNING_KEY_FILE):
+    raise ImproperlyConfigured(
+        "Set the TRANSPARENCY_SIGNING_KEY or TRANSPARENCY_SIGNING_KEY_FILE environment variable"
+    )
 # One cache shared by every worker process and server (throttles, cached totals).
 CACHES = {
     "default": {

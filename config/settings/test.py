@@ -23,3 +23,7 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Every test sees the totals of its own data, not a cached answer from an earlier test.
 PUBLIC_TOTALS_CACHE_SECONDS = 0
+# The suite's own transparency signing key (Ed25519, 32 raw bytes in base64), for tests alone.
+TRANSPARENCY_SIGNING_KEY = env(
+    "TRANSPARENCY_SIGNING_KEY", default="dGVzdC1zaWduaW5nLWtleS1mb3ItdGhlLXN1aXRlLTA="
+)

@@ -2,13 +2,23 @@
 
 from typing import Any
 
-from django.db.models import BigIntegerField, Exists, OuterRef, QuerySet, Sum, Value
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Exists,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Cast
 
 from certificates import selectors as certificate_selectors
 from certificates.models import CertificateCancellation
 from core.models import BigIntegerRange
 from core.roles import can_read_everything
+from core.transparency import log_index_of
 from registry.ledger.models import CreditBlock, HoldingAccount, Issuance, Movement, Retirement
 
 
@@ -91,5 +101,21 @@ def block_history(block: CreditBlock, user: Any) -> QuerySet[Movement]:
 
 
 def retirements() -> QuerySet[Retirement]:
-    """Retirement certificates are public."""
-    return Retirement.objects.select_related("block__project", "holder")
+    """Retirement certificates are public; each with its `log_index`, the leaf index in the
+    transparency log of the entry recording its movement, once sealed (None before)."""
+    movement = Movement.objects.filter(
+        block_id=OuterRef(OuterRef("block_id")), kind=Movement.Kind.RETIREMENT
+    ).values("pk")[:1]
+    entry = Cast(Subquery(movement), CharField())
+    return Retirement.objects.select_related("block__project", "holder").annotate(
+        log_index=log_index_of("ledger.movement", "ledger.retirement", entry)
+    )
+
+
+def movement_is_public(object_id: str) -> bool:
+    """A retirement's movement is public, as its certificate is; no other movement is (for the
+    transparency log's entries: holdings are private)."""
+    return (
+        object_id.isdigit()
+        and Movement.objects.filter(pk=int(object_id), kind=Movement.Kind.RETIREMENT).exists()
+    )

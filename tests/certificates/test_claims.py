@@ -1,18 +1,21 @@
 """Claims: the holder's, once, never expired, frozen or cancelled ones, never more than the
 block holds; the claimed part split off the upper serials, a public record."""
 
+import base64
 from datetime import date, timedelta
 
 import pytest
 import time_machine
 from django.db import DatabaseError, connection, transaction
 
+from certificates import selectors as certificate_selectors
 from certificates.models import CertificateBlock, CertificateClaim
 from certificates.reconciliation import reconcile
 from certificates.services import claims
 from certificates.services.claims import claim_certificates
 from certificates.services.imports import import_certificates
-from core import idempotency
+from core import idempotency, transparency
+from core.audit import canonical_bytes
 from core.errors import AccessDenied, Conflict, InvalidInput
 from core.models import AuditEntry
 from tests.certificates.conftest import row
@@ -57,8 +60,26 @@ def test_a_partial_claim_splits_the_block_the_holder_keeping_the_lower_serials(u
         "Cloudpeak Wuhu data centre",
         users["proponent"],
     )
-    assert record.log_index is None
     assert reconcile().ok
+
+
+def test_a_claim_shows_its_log_index_once_sealed(users, block, clients):
+    record = claim(users, block, 10)
+    url = f"{URL}{record.pk}/"
+    assert certificate_selectors.claims().get(pk=record.pk).log_index is None
+    assert clients["anonymous"].get(url).json()["log_index"] is None
+
+    transparency.seal()
+
+    entry = AuditEntry.objects.get(action="certificates.claim")
+    assert entry.leaf_index is not None
+    assert certificate_selectors.claims().get(pk=record.pk).log_index == entry.leaf_index
+    assert clients["anonymous"].get(url).json()["log_index"] == entry.leaf_index
+    # Claims are public records: anyone reads the entry's bytes.
+    served = clients["anonymous"].get(f"/api/v1/transparency/entries/{entry.leaf_index}/")
+    assert base64.b64decode(served.json()["entry"]) == canonical_bytes(entry)
+    page = clients["anonymous"].get(f"/green-certificates/claims/{record.pk}/")
+    assert f"index={entry.leaf_index}&amp;tree_size=" in page.content.decode()
 
 
 def test_a_whole_claim_claims_the_block_itself(users, block):

@@ -1,144 +1,231 @@
+"""The audit writer and the sealer: plain inserts, sealed into the transparency log in id order,
+and the stored log checked against the entries."""
+
+import base64
+import json
+
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
+from django.test import override_settings
 
-from accounts.models import Organization
-from core.audit import (
-    GENESIS_HASH,
-    appended_at_end,
-    content_hash,
-    link_hash,
-    record_event,
-    verify_chain,
-)
-from core.models import AuditChainHead, AuditEntry
+from core import merkle, tasks, transparency
+from core.audit import canonical_bytes, record_event
+from core.models import AuditEntry, LogNode, SignedTreeHead
 from tests.conftest import make_organization
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def chain(db) -> list[AuditEntry]:
-    """A chain of five entries written by real services."""
+def log(db) -> list[AuditEntry]:
+    """Five entries written by real services, sealed."""
     for kind in ("proponent", "verifier", "regulator", "operator", "proponent"):
         make_organization(kind)
-    return list(AuditEntry.objects.order_by("id"))
+    transparency.seal()
+    return list(AuditEntry.objects.order_by("leaf_index"))
 
 
 def tamper(sql: str, params: list) -> None:
-    """Change the audit table behind the services' back, as an attacker with SQL access could."""
+    """Change a log table behind the services' back, as an attacker with SQL access could."""
     with connection.cursor() as cursor:
-        # Superuser only: replica mode skips ordinary triggers, the append-only one included.
+        # Superuser only: replica mode skips ordinary triggers, the append-only ones included.
         cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(sql, params)
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
-def test_entries_link_to_their_predecessor(chain):
-    assert [e.id for e in chain] == [1, 2, 3, 4, 5]
-    assert chain[0].previous_hash == GENESIS_HASH
-    for previous, entry in zip(chain, chain[1:], strict=False):
-        assert entry.previous_hash == previous.entry_hash
-    head = AuditChainHead.objects.get()
-    assert (head.sequence, head.last_hash) == (5, chain[-1].entry_hash)
+def test_an_entry_is_a_plain_insert_sealed_later(db):
+    organization = make_organization("proponent")
+    entry = AuditEntry.objects.get(object_id=str(organization.pk))
+    assert entry.leaf_index is None
+    assert not SignedTreeHead.objects.exists()
+
+    head = transparency.seal()
+
+    entry.refresh_from_db()
+    assert (entry.leaf_index, head.tree_size) == (0, 1)
+    assert bytes(head.root_hash) == merkle.leaf_hash(canonical_bytes(entry))
 
 
-def test_the_hash_links_position_previous_hash_and_content_as_python_computes_them(chain):
-    """On PostgreSQL the link is hashed in the append statement itself; it must be the hash
-    Python computes, for any content (here Chinese text and nested values)."""
+def test_sealing_numbers_committed_entries_in_id_order_and_signs_the_head(log):
+    assert [entry.leaf_index for entry in log] == [0, 1, 2, 3, 4]
+    assert [entry.id for entry in log] == sorted(entry.id for entry in log)
+    head = transparency.latest_head()
+    assert head.tree_size == 5
+    leaves = [merkle.leaf_hash(canonical_bytes(entry)) for entry in log]
+    assert bytes(head.root_hash) == reference_root(leaves)
+    message = f"5:{bytes(head.root_hash).hex()}:{head.timestamp}".encode()
+    public = transparency.signing_key().public_key()
+    public.verify(bytes(head.signature), message)  # raises if it does not verify
+
+
+def test_sealing_again_with_nothing_new_signs_nothing(log):
+    assert transparency.seal() is None
+    assert SignedTreeHead.objects.count() == 1
+
+
+def test_a_backlog_is_sealed_in_steps_each_with_its_head(log):
+    for _ in range(7):
+        make_organization("proponent")
+
+    transparency.seal(batch=3)
+
+    sizes = sorted(SignedTreeHead.objects.values_list("tree_size", flat=True))
+    assert sizes == [5, 8, 11, 12]
+    assert transparency.verify_log().ok
+
+
+def test_canonical_bytes_are_sorted_json_of_the_stored_columns(log):
     after = {"name": "东海风电有限公司", "values": [1, "2", None, {"nested": True}]}
+    record_event(actor=None, action="test.canonical", target=log[0], after=after)
+    transparency.seal()
 
-    record_event(actor=None, action="test.linked", target=chain[0], after=after)
-
-    stored = AuditEntry.objects.get(pk=6)
-    fields = {name.attname: getattr(stored, name.attname) for name in AuditEntry._meta.fields}
-    assert stored.after == after
-    assert stored.previous_hash == chain[-1].entry_hash
-    assert stored.entry_hash == link_hash(6, chain[-1].entry_hash, content_hash(fields))
-    assert verify_chain().ok
-
-
-def test_an_intact_chain_verifies(chain):
-    assert verify_chain() == verify_chain().__class__(ok=True, entries=5, first_broken=None)
+    entry = AuditEntry.objects.get(action="test.canonical")
+    decoded = json.loads(canonical_bytes(entry))
+    assert decoded["after"] == after
+    assert decoded["index"] == entry.leaf_index == 5
+    assert "东海" in canonical_bytes(entry).decode("utf-8")
+    assert canonical_bytes(entry) == canonical_bytes(AuditEntry.objects.get(pk=entry.pk))
+    leaf = LogNode.objects.get(level=0, index=5)
+    assert bytes(leaf.hash) == merkle.leaf_hash(canonical_bytes(entry))
 
 
-def test_editing_an_entry_is_reported_at_that_entry(chain):
-    tamper("UPDATE core_auditentry SET object_id = %s WHERE id = %s", ["forged", 3])
-
-    result = verify_chain()
-
-    assert (result.ok, result.entries, result.first_broken) == (False, 2, 3)
+def test_an_intact_log_verifies(log):
+    assert transparency.verify_log() == transparency.LogVerification(ok=True, entries=5)
 
 
-def test_rewriting_an_entry_with_a_fresh_hash_breaks_the_next_link(chain):
-    tamper("UPDATE core_auditentry SET entry_hash = %s WHERE id = %s", ["f" * 64, 2])
+def test_editing_an_entry_is_reported_at_its_leaf(log):
+    tamper("UPDATE core_auditentry SET object_id = %s WHERE leaf_index = %s", ["forged", 3])
 
-    assert verify_chain().first_broken == 2
+    result = transparency.verify_log()
 
-
-def test_deleting_an_entry_is_reported_at_its_position(chain):
-    tamper("DELETE FROM core_auditentry WHERE id = %s", [4])
-
-    assert verify_chain().first_broken == 4
+    assert (result.ok, result.first_broken) == (False, 3)
 
 
-def test_cutting_the_tail_is_reported_after_the_last_entry_left(chain):
-    tamper("DELETE FROM core_auditentry WHERE id >= %s", [4])
+def test_deleting_an_entry_is_reported_at_its_leaf(log):
+    tamper("DELETE FROM core_auditentry WHERE leaf_index = %s", [2])
 
-    result = verify_chain()
+    result = transparency.verify_log()
 
-    assert (result.ok, result.first_broken) == (False, 4)
+    assert (result.ok, result.first_broken, result.problem) == (False, 2, "An entry is missing.")
 
 
-def test_the_command_names_the_broken_entry(chain, capsys):
-    call_command("verify_audit_chain")
+def test_reordering_entries_is_reported(log):
+    for old, new in ((1, 1000), (2, 1), (1000, 2)):  # swapped, around the unique index
+        tamper("UPDATE core_auditentry SET leaf_index = %s WHERE leaf_index = %s", [new, old])
+
+    assert transparency.verify_log().first_broken == 1
+
+
+def test_a_rewritten_leaf_hash_is_reported(log):
+    tamper("UPDATE core_lognode SET hash = sha256(hash) WHERE level = 0 AND index = %s", [4])
+
+    assert transparency.verify_log().first_broken == 4
+
+
+def test_a_head_signed_with_another_key_is_reported(log):
+    head = transparency.latest_head()
+    forged = Ed25519PrivateKey.generate().sign(
+        transparency.signed_message(head.tree_size, bytes(head.root_hash), head.timestamp)
+    )
+    tamper("UPDATE core_signedtreehead SET signature = %s WHERE id = %s", [forged, head.pk])
+
+    result = transparency.verify_log()
+
+    assert (result.ok, result.problem) == (False, "The latest head's signature does not verify.")
+
+
+def test_the_command_names_the_broken_leaf(log, capsys):
+    call_command("verify_audit_log")
     assert "intact: 5 entries" in capsys.readouterr().out
 
-    tamper("UPDATE core_auditentry SET action = %s WHERE id = %s", ["forged", 2])
+    tamper("UPDATE core_auditentry SET action = %s WHERE leaf_index = %s", ["forged", 1])
 
-    with pytest.raises(CommandError, match="broken at entry 2"):
-        call_command("verify_audit_chain")
+    with pytest.raises(CommandError, match="broken at leaf 1"):
+        call_command("verify_audit_log")
 
 
-def test_postgresql_refuses_update_and_delete_through_the_orm(chain):
+def test_postgresql_refuses_rewriting_entries_through_the_orm(log):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        AuditEntry.objects.filter(pk=2).update(action="forged")
+        AuditEntry.objects.filter(pk=log[1].pk).update(action="forged")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        AuditEntry.objects.filter(pk=5).delete()
+        AuditEntry.objects.filter(pk=log[1].pk).update(leaf_index=99)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEntry.objects.filter(pk=log[4].pk).delete()
 
-    assert AuditEntry.objects.get(pk=2).action == "organization.created"
-    assert verify_chain().ok
-
-
-def test_entries_recorded_in_appended_at_end_follow_the_blocks_other_writes(chain):
-    with appended_at_end():
-        record_event(actor=None, action="test.first", target=chain[0])
-        make_organization("proponent")  # its own entry is held back too
-        record_event(actor=None, action="test.last", target=chain[0])
-        assert AuditEntry.objects.count() == 5
-
-    actions = list(AuditEntry.objects.filter(id__gt=5).values_list("action", flat=True))
-    assert actions == ["test.first", "organization.created", "test.last"]
-    assert verify_chain().ok
+    assert AuditEntry.objects.get(pk=log[1].pk).action == "organization.created"
+    assert transparency.verify_log().ok
 
 
-def test_a_failing_appended_at_end_block_appends_nothing(chain):
-    with pytest.raises(RuntimeError), appended_at_end():
+def test_an_entry_rolled_back_with_its_change_never_reaches_the_log(log):
+    with pytest.raises(RuntimeError), transaction.atomic():
         make_organization("proponent", name="Never registered Co.")
-        raise RuntimeError("the wrapped call failed")
+        raise RuntimeError("the change failed")
 
+    assert transparency.seal() is None
     assert AuditEntry.objects.count() == 5
-    assert not Organization.objects.filter(name="Never registered Co.").exists()
-    assert verify_chain().ok
 
 
-def test_a_nested_appended_at_end_block_joins_the_outer_one(chain):
-    with appended_at_end():
-        with appended_at_end():
-            record_event(actor=None, action="test.inner", target=chain[0])
-        assert AuditEntry.objects.count() == 5
-        record_event(actor=None, action="test.outer", target=chain[0])
+@override_settings(TRANSPARENCY_SEAL_ON_COMMIT=True)
+def test_without_a_broker_entries_are_sealed_once_their_transaction_commits(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        make_organization("proponent")
+        make_organization("verifier")
 
-    actions = list(AuditEntry.objects.filter(id__gt=5).values_list("action", flat=True))
-    assert actions == ["test.inner", "test.outer"]
+    assert len(callbacks) == 1  # one seal per transaction
+    assert transparency.latest_head().tree_size == 2
+
+
+@override_settings(TRANSPARENCY_SEAL_ON_COMMIT=False)
+def test_with_a_broker_commits_leave_sealing_to_beat(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        make_organization("proponent")
+
+    assert callbacks == []
+    assert AuditEntry.objects.get().leaf_index is None
+
+
+def test_beat_runs_the_sealer_every_transparency_seal_seconds(settings):
+    schedule = settings.CELERY_BEAT_SCHEDULE["seal-transparency-log"]
+
+    assert schedule == {"task": "core.seal", "schedule": settings.TRANSPARENCY_SEAL_SECONDS}
+    assert 0 < settings.TRANSPARENCY_SEAL_SECONDS <= 10
+
+
+def test_the_seal_task_answers_the_new_tree_size(log):
+    make_organization("proponent")
+
+    assert tasks.seal.apply().get() == 6
+    assert tasks.seal.apply().get() is None
+
+
+def test_the_signing_key_may_be_given_as_pem_in_a_file_and_is_made_when_asked(tmp_path):
+    path = tmp_path / "var" / "key.pem"
+    with override_settings(TRANSPARENCY_SIGNING_KEY="", TRANSPARENCY_SIGNING_KEY_FILE=str(path)):
+        with pytest.raises(FileNotFoundError):
+            transparency.signing_key()
+        with override_settings(TRANSPARENCY_CREATE_KEY=True):
+            made = transparency.signing_key()
+        assert path.read_text().startswith("-----BEGIN PRIVATE KEY-----")
+        assert oct(path.stat().st_mode & 0o777) == "0o600"
+        assert transparency.public_key() == made.public_key().public_bytes_raw()
+
+
+def test_the_signing_key_from_the_environment_is_32_raw_bytes_in_base64():
+    raw = bytes(range(32))
+    with override_settings(TRANSPARENCY_SIGNING_KEY=base64.b64encode(raw).decode()):
+        expected = Ed25519PrivateKey.from_private_bytes(raw).public_key().public_bytes_raw()
+        assert transparency.public_key() == expected
+
+
+def reference_root(leaves: list[bytes]) -> bytes:
+    """RFC 9162 MTH, recursively."""
+    if len(leaves) == 1:
+        return leaves[0]
+    k = merkle.split(len(leaves))
+    return merkle.node_hash(reference_root(leaves[:k]), reference_root(leaves[k:]))

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connection
 
 from core.models import AuditCheck
-from core.tasks import verify_audit_chain
+from core.tasks import verify_log
 from tests.conftest import make_organization
 from tests.core.test_health import REDIS_URL, broker
 
@@ -83,7 +83,7 @@ def test_a_worker_on_redis_runs_the_audit_check_and_writes_to_postgresql(worker)
     make_organization("operator")
 
     with broker(REDIS_URL):
-        verify_audit_chain.apply_async(queue=queue)
+        verify_log.apply_async(queue=queue)
 
     deadline = time.monotonic() + WORKER_START_SECONDS
     while not AuditCheck.objects.exists() and time.monotonic() < deadline:

@@ -34,7 +34,9 @@ from compute.models import DataCentre, DataCentreYear, Reading, ReadingClaim, Wo
 from compute.services.data_centres import register_data_centre
 from compute.services.readings import record_reading
 from compute.services.workloads import register_workload
-from core.models import AuditChainHead, AuditEntry, Job
+from core import transparency
+from core.audit import record_event
+from core.models import AuditEntry, Job, LogNode, SignedTreeHead
 from methodologies.models import (
     EfficiencyTier,
     EmissionFactor,
@@ -141,9 +143,15 @@ def rows(lifecycle, parties, offshore_wind):
     # A draft's design document, superseded by a second upload.
     draft = lifecycle.project("draft")
     attach_pdf(actor=parties["proponent"], kind="design_document", project=draft, title="v2")
+    # The log sealed, then one entry more, not sealed yet.
+    transparency.seal()
+    unsealed = record_event(actor=None, action="test.unsealed", target=data_centre)
     return {
         "document": Document.objects.get(report=report, kind="monitoring_report").pk,
         "superseded_document": Document.objects.get(project=draft, superseded_by__isnull=False).pk,
+        "unsealed_audit": unsealed.pk,
+        "log_node": LogNode.objects.first().pk,
+        "tree_head": SignedTreeHead.objects.first().pk,
         "data_centre": data_centre.pk,
         "workload": workload.pk,
         "reading": current.pk,
@@ -176,7 +184,6 @@ def rows(lifecycle, parties, offshore_wind):
         "movement": Movement.objects.first().pk,
         "retirement": Retirement.objects.first().pk,
         "audit": AuditEntry.objects.first().pk,
-        "head": AuditChainHead.objects.get().pk,
         "counter": SerialCounter.objects.get().pk,
     }
 
@@ -220,7 +227,9 @@ CONSTRAINT_CASES = {
         Accreditation, r["accreditation"], "sector = 'banking'"
     ),
     "audit_id_positive": lambda r: copy_row(AuditEntry, r["audit"], id="0"),
-    "audit_head_singleton": lambda r: update_row(AuditChainHead, r["head"], "id = 2"),
+    "audit_leaf_index_not_negative": lambda r: copy_row(AuditEntry, r["audit"], leaf_index="-1"),
+    "log_node_position_valid": lambda r: copy_row(LogNode, r["log_node"], level="-1"),
+    "tree_head_size_positive": lambda r: copy_row(SignedTreeHead, r["tree_head"], tree_size="0"),
     # A published version cannot change at all (a trigger), so a draft copy is made bad.
     "methodology_status_valid": lambda r: copy_row(
         _methodology(), r["methodology"], version="'V99'", status="'approved'"
@@ -517,11 +526,26 @@ def test_every_check_and_exclusion_constraint_has_a_refusal_case():
 
 # trigger -> the write it refuses. UPDATE and DELETE per row, TRUNCATE per statement.
 TRIGGER_CASES = {
+    # The sealer sets an entry's leaf index once, from empty, and changes nothing else.
     "core_auditentry_append_only": [
         lambda r: update_row(AuditEntry, r["audit"], "action = 'forged'"),
+        lambda r: update_row(AuditEntry, r["audit"], "leaf_index = leaf_index + 1000"),
+        lambda r: update_row(
+            AuditEntry, r["unsealed_audit"], "leaf_index = 1000000, action = 'forged'"
+        ),
         lambda r: f"DELETE FROM core_auditentry WHERE id = {r['audit']}",
     ],
     "core_auditentry_no_truncate": [lambda r: "TRUNCATE core_auditentry"],
+    "core_lognode_append_only": [
+        lambda r: update_row(LogNode, r["log_node"], "hash = sha256(hash)"),
+        lambda r: f"DELETE FROM core_lognode WHERE id = {r['log_node']}",
+    ],
+    "core_lognode_no_truncate": [lambda r: "TRUNCATE core_lognode"],
+    "core_signedtreehead_append_only": [
+        lambda r: update_row(SignedTreeHead, r["tree_head"], "timestamp = timestamp + 1"),
+        lambda r: f"DELETE FROM core_signedtreehead WHERE id = {r['tree_head']}",
+    ],
+    "core_signedtreehead_no_truncate": [lambda r: "TRUNCATE core_signedtreehead"],
     "methodologies_methodology_immutable": [
         lambda r: update_row(_methodology(), r["methodology"], "title = 'Edited'"),
         lambda r: update_row(_methodology(), r["methodology"], "status = 'draft'"),

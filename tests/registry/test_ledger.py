@@ -1,10 +1,12 @@
 """Transfers, retirements, cancellations and freezes, through the services and the API."""
 
+import base64
+
 import pytest
 from django.db import IntegrityError, transaction
 
-from core import idempotency
-from core.audit import verify_chain
+from core import idempotency, transparency
+from core.audit import canonical_bytes
 from core.errors import AccessDenied, Conflict, InvalidInput
 from core.models import AuditEntry, IdempotencyRecord
 from registry.ledger.models import (
@@ -16,7 +18,7 @@ from registry.ledger.models import (
 )
 from registry.ledger.services import issuance, movements
 from registry.ledger.services.issuance import default_account
-from tests.conftest import client_for, make_organization, make_user
+from tests.conftest import client_for, log_intact, make_organization, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +68,7 @@ def test_partial_transfer_splits_block_and_the_holder_keeps_the_lower_serials(ho
     assert (moved.first, moved.last, moved.quantity) == (last - 999, last, 1000)
     assert moved.account == holdings["buyer_account"]
     assert response.json()["serial"] == moved.serial
-    assert verify_chain().ok
+    assert log_intact()
 
 
 def test_whole_transfer_moves_the_block_itself(holdings):
@@ -253,7 +255,7 @@ def test_a_replay_returns_the_first_answer_and_moves_nothing(holdings):
     assert Movement.objects.filter(kind="transfer").count() == 1
     [entry] = AuditEntry.objects.filter(action="ledger.transfer")
     assert entry.object_id == str(first.json()["id"])
-    assert verify_chain().ok
+    assert log_intact()
 
 
 def test_a_key_reused_with_another_body_is_refused(holdings):
@@ -397,6 +399,44 @@ def test_retirement_certificates_are_public(holdings, dates):
     )
     assert body["serial"] == certificate.block.serial
     assert body["last"] == holdings["block"].last
+
+
+def test_a_retirement_certificate_shows_its_log_index_and_links_to_its_proof(holdings):
+    certificate = movements.retire_credits(
+        actor=holdings["company"],
+        block=holdings["block"],
+        quantity=250,
+        beneficiary="Expo 2026",
+        purpose="event_neutrality",
+    )
+    anyone = client_for(None)
+    url = f"/api/v1/retirements/{certificate.pk}/"
+    assert anyone.get(url).json()["log_index"] is None
+
+    transparency.seal()
+
+    entry = AuditEntry.objects.get(action="ledger.retirement")
+    assert anyone.get(url).json()["log_index"] == entry.leaf_index is not None
+    # Its movement is a public record: anyone reads the entry's bytes; a transfer's is not.
+    served = anyone.get(f"/api/v1/transparency/entries/{entry.leaf_index}/").json()
+    assert base64.b64decode(served["entry"]) == canonical_bytes(entry)
+    page = anyone.get(f"/retirements/{certificate.pk}/").content.decode()
+    assert f"inclusion/?index={entry.leaf_index}&amp;tree_size=" in page
+
+
+def test_a_transfers_log_entry_hides_its_bytes_from_anyone(holdings):
+    movements.transfer_credits(
+        actor=holdings["company"],
+        block=holdings["block"],
+        quantity=10,
+        to_account=holdings["buyer_account"],
+    )
+    transparency.seal()
+    entry = AuditEntry.objects.get(action="ledger.transfer")
+
+    served = client_for(None).get(f"/api/v1/transparency/entries/{entry.leaf_index}/").json()
+
+    assert "entry" not in served and served["leaf_hash"]
 
 
 def test_postgresql_refuses_an_overlapping_block_written_around_the_services(holdings):

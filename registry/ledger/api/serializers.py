@@ -140,13 +140,19 @@ class RetirementSerializer(serializers.ModelSerializer):
     project_title = serializers.CharField(source="block.project.title")
     holder_name = serializers.CharField(source="holder.name")
     retired_at = serializers.DateTimeField(source="created_at")
+    log_index = serializers.SerializerMethodField()
 
     class Meta:
         model = Retirement
         fields = ["id", "serial", "first", "last", "quantity", "vintage", "project",
                   "project_reference", "project_title", "holder", "holder_name", "beneficiary",
-                  "purpose", "note", "retired_at"]  # fmt: skip
+                  "purpose", "note", "retired_at", "log_index"]  # fmt: skip
         read_only_fields = fields
+
+    def get_log_index(self, retirement: Retirement) -> int | None:
+        """The index in the transparency log of the entry recording the retirement, once
+        sealed (`selectors.retirements`)."""
+        return getattr(retirement, "log_index", None)
 
 
 class BalanceSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from accounts import selectors as account_selectors
 from accounts.models import Organization, User
 from certificates.services import ccer_link
 from compute.models import DataCentre
-from core.audit import record_event
+from core.audit import record_event, text_digest
 from core.errors import AccessDenied, Conflict, InvalidInput, InvalidTransition
 from methodologies.calculation import calculation_trace
 from methodologies.models import Methodology
@@ -287,7 +287,9 @@ def comment_on_project(
         actor=actor,
         action="project.comment",
         target=comment,
-        after={"project": project.pk, "text": text},
+        # Anyone's words enter the log as a digest only: the log commits to the comment
+        # without publishing it again where it could never be taken down.
+        after={"project": project.pk, "text_sha256": text_digest(text)},
     )
     return comment
 
