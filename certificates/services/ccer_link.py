@@ -46,6 +46,7 @@ from django.utils import timezone
 from accounts.models import User
 from certificates.locks import lock_imports
 from certificates.models import CertificateBlock, CertificateCancellation, LinkedGenerator
+from certificates.splits import split_off
 from certificates.validity import first_of_next_month
 from core import rows
 from core.audit import record_event
@@ -279,35 +280,6 @@ def freeze_for_project(
     return frozen
 
 
-def _split_cancelled(block: CertificateBlock, quantity: int) -> CertificateBlock:
-    """The lower `quantity` certificates of a frozen block, now a `cancelled` block: the whole
-    block if all of it is cancelled, else a new block, the frozen rest keeping the upper
-    serials in the block's own row. Caller holds the block lock."""
-    if quantity == block.quantity:
-        block.state = State.CANCELLED
-        rows.update(block, "state")
-        return block
-    cancelled = CertificateBlock(
-        source_id=block.source_id,
-        serial_first=block.serial_first,
-        serial_last=block.serial_first + quantity - 1,
-        quantity=quantity,
-        generator_code=block.generator_code,
-        generator_name=block.generator_name,
-        generation_type=block.generation_type,
-        province=block.province,
-        generation_month=block.generation_month,
-        holder_id=block.holder_id,
-        tradable=block.tradable,
-        state=State.CANCELLED,
-        expires_on=block.expires_on,
-    )
-    # Shrink first: the exclusion constraint would refuse an overlap.
-    block.serial_first, block.quantity = block.serial_first + quantity, block.quantity - quantity
-    rows.update(block, "serial_first", "quantity")
-    return rows.insert(cancelled)
-
-
 @transaction.atomic
 def cancel_for_issuance(
     *,
@@ -349,7 +321,7 @@ def cancel_for_issuance(
         if remaining == 0:
             break
         part = min(remaining, block.quantity)
-        taken.append((block.pk, _split_cancelled(block, part)))
+        taken.append((block.pk, split_off(block, part, State.CANCELLED, upper=False)))
         remaining -= part
     cancellations = [
         CertificateCancellation.objects.create(

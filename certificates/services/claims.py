@@ -11,8 +11,8 @@ from certificates import rules
 from certificates.consumers import data_centre_name
 from certificates.locks import lock_block
 from certificates.models import CertificateBlock, CertificateClaim
+from certificates.splits import split_off
 from certificates.validity import is_expired
-from core import rows
 from core.audit import record_event
 from core.errors import AccessDenied, Conflict, InvalidInput
 
@@ -51,36 +51,6 @@ def _check_claimable(actor: User, block: CertificateBlock, quantity: int, today:
         raise Conflict(NOT_ENOUGH.format(serial=block.serial, held=block.quantity, asked=quantity))
 
 
-def _split_claimed(block: CertificateBlock, quantity: int) -> CertificateBlock:
-    """The upper `quantity` certificates of `block`, now a `claimed` block: the whole block if
-    all of it is claimed, else a new block, the holder keeping the lower serials. Caller holds
-    the block lock and has checked the quantity."""
-    if quantity == block.quantity:
-        block.state = CertificateBlock.State.CLAIMED
-        rows.update(block, "state")
-        return block
-    claimed_first = block.serial_last - quantity + 1
-    claimed = CertificateBlock(
-        source_id=block.source_id,
-        serial_first=claimed_first,
-        serial_last=block.serial_last,
-        quantity=quantity,
-        generator_code=block.generator_code,
-        generator_name=block.generator_name,
-        generation_type=block.generation_type,
-        province=block.province,
-        generation_month=block.generation_month,
-        holder_id=block.holder_id,
-        tradable=block.tradable,
-        state=CertificateBlock.State.CLAIMED,
-        expires_on=block.expires_on,
-    )
-    # Shrink first: the exclusion constraint would refuse an overlap.
-    block.serial_last, block.quantity = claimed_first - 1, block.quantity - quantity
-    rows.update(block, "serial_last", "quantity")
-    return rows.insert(claimed)
-
-
 @transaction.atomic
 def claim_certificates(
     *,
@@ -107,7 +77,7 @@ def claim_certificates(
     # sees what the ones before it left.
     locked = lock_block(block.pk)
     _check_claimable(actor, locked, quantity, timezone.localdate())
-    claimed = _split_claimed(locked, quantity)
+    claimed = split_off(locked, quantity, CertificateBlock.State.CLAIMED, upper=True)
     claim = CertificateClaim.objects.create(
         block=claimed,
         claimant_id=claimed.holder_id,
