@@ -66,10 +66,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from io import StringIO
@@ -77,11 +75,16 @@ from urllib.parse import unquote, urlsplit
 
 from harness import (
     POSTGRES_SERVER,
+    Failure,
+    Rate,
+    client_case,
     django_on,
     engine_name,
     free_port,
     gunicorn,
     http_request,
+    in_processes,
+    in_threads,
     production_environment,
     report_awaiting_issuance,
     throwaway_database,
@@ -132,10 +135,6 @@ END;
 """
 
 
-class Failure(Exception):
-    """A transfer failed, or the ledger is not what the transfers should have left."""
-
-
 @dataclass(frozen=True)
 class Holder:
     """A company whose user moves credits out of one block of its default account."""
@@ -151,19 +150,6 @@ class Holder:
 class Ledger:
     holders: list[Holder]
     sink_id: int
-
-
-@dataclass(frozen=True)
-class Rate:
-    """`transfers` successful transfers from `clients` clients in `seconds`."""
-
-    transfers: int
-    clients: int
-    seconds: float
-
-    @property
-    def per_second(self) -> float:
-        return self.transfers / self.seconds if self.seconds else 0.0
 
 
 def main() -> int:
@@ -318,72 +304,12 @@ def transfers_recorded() -> int:
 def checked(what: str, rate: Rate, before: int) -> Rate:
     """The rate, once the ledger shows one new transfer movement per transfer counted."""
     recorded = transfers_recorded() - before
-    if recorded != rate.transfers:
+    if recorded != rate.count:
         raise Failure(
-            f"{what} at concurrency {rate.clients}: {rate.transfers} transfers counted, "
+            f"{what} at concurrency {rate.clients}: {rate.count} transfers counted, "
             f"{recorded} transfer movements recorded"
         )
     return rate
-
-
-def concurrently(
-    clients: int,
-    seconds: float,
-    prepare: Callable[[int], Callable[[], None]],
-    cleanup: Callable[[int], None],
-) -> tuple[Rate, list[str]]:
-    """Run `clients` threads for `seconds`: thread i calls `prepare(i)` (untimed), then the
-    transfer it returns until time is up, and `cleanup(i)` at the end. A transfer that raises
-    stops the run. The time runs from the start signal to the last thread's end."""
-    ready = threading.Barrier(clients + 1)
-    stop = threading.Event()
-    lock = threading.Lock()
-    done = [0] * clients
-    problems: list[str] = []
-
-    def worker(index: int) -> None:
-        try:
-            transfer = prepare(index)
-            ready.wait()
-            while not stop.is_set():
-                transfer()
-                done[index] += 1
-        except threading.BrokenBarrierError:
-            pass
-        except Exception as error:  # reported by the caller
-            ready.abort()
-            stop.set()
-            with lock:
-                problems.append(f"client {index}: {error}")
-        finally:
-            cleanup(index)
-
-    threads = [threading.Thread(target=worker, args=(index,)) for index in range(clients)]
-    seconds_run = run_for(seconds, threads, ready, stop)
-    return Rate(sum(done), clients, seconds_run), problems
-
-
-def run_for(seconds: float, workers: list, ready, stop) -> float:
-    """Start `workers` (threads or processes), release them together through the `ready`
-    barrier, stop them after `seconds` and wait for them; the seconds from the release to the
-    last one's end. Also on Ctrl-C, no worker is left waiting or transferring."""
-    for worker in workers:
-        worker.start()
-    started = time.perf_counter()
-    try:
-        with suppress(threading.BrokenBarrierError):
-            ready.wait()
-        started = time.perf_counter()
-        stop.wait(seconds)
-    finally:
-        stop.set()
-        ready.abort()
-        for worker in workers:
-            worker.join()
-    return time.perf_counter() - started
-
-
-# --- In-process, through the service layer ------------------------------------------------------
 
 
 def measure_service(
@@ -408,48 +334,21 @@ def service_process_rate(ledger: Ledger, clients: int, seconds: float) -> Rate:
     """`transfer_credits` from `clients` processes forked from this one, each with its own
     connection: the way a deployment runs the service layer (gunicorn and Celery workers are
     processes), without the one interpreter lock that caps the threads above."""
-    import multiprocessing
-
-    from django.db import connections
-
     from accounts.models import User
     from registry.ledger.models import CreditBlock, HoldingAccount
     from registry.ledger.services.movements import transfer_credits
 
-    # A forked child must not share the parent's database connection.
-    connections.close_all()
-    context = multiprocessing.get_context("fork")
-    ready = context.Barrier(clients + 1)
-    stop = context.Event()
-    done = context.Array("q", clients)
-    problems = context.Queue()
-
-    def worker(index: int) -> None:
-        try:
-            holder = ledger.holders[index]
-            actor = User.objects.get(pk=holder.user_id)
-            block = CreditBlock.objects.get(pk=holder.block_id)
-            sink = HoldingAccount.objects.get(pk=ledger.sink_id)
-            ready.wait()
-            while not stop.is_set():
-                transfer_credits(actor=actor, block=block, quantity=1, to_account=sink)
-                done[index] += 1
-        except threading.BrokenBarrierError:
-            pass
-        except Exception as error:  # reported by the parent
-            problems.put(f"client {index}: {error}")
-            stop.set()
-            ready.abort()
-        finally:
-            connections.close_all()
+    def prepare(index: int):
+        holder = ledger.holders[index]
+        actor = User.objects.get(pk=holder.user_id)
+        block = CreditBlock.objects.get(pk=holder.block_id)
+        sink = HoldingAccount.objects.get(pk=ledger.sink_id)
+        return lambda: transfer_credits(actor=actor, block=block, quantity=1, to_account=sink)
 
     before = transfers_recorded()
-    connections.close_all()
-    processes = [context.Process(target=worker, args=(index,)) for index in range(clients)]
-    seconds_run = run_for(seconds, processes, ready, stop)
-    rate = Rate(sum(done), clients, seconds_run)
-    if not problems.empty():
-        raise Failure(f"service layer, processes, at concurrency {clients}: {problems.get()}")
+    rate, problems = in_processes(clients, seconds, prepare)
+    if problems:
+        raise Failure(f"service layer, processes, at concurrency {clients}: {problems[0]}")
     return checked("service layer (processes)", rate, before)
 
 
@@ -477,7 +376,7 @@ def service_rate(ledger: Ledger, clients: int, seconds: float) -> Rate:
         connection.close()  # this thread's connection: Django keeps one per thread
 
     before = transfers_recorded()
-    rate, problems = concurrently(clients, seconds, prepare, cleanup)
+    rate, problems = in_threads(clients, seconds, prepare, cleanup)
     if problems:
         raise Failure(f"service layer at concurrency {clients}: {problems[0]}")
     return checked("service layer", rate, before)
@@ -540,7 +439,7 @@ def http_rate(port: int, ledger: Ledger, tokens: list[str], clients: int, second
             connections[index].close()
 
     before = transfers_recorded()
-    rate, problems = concurrently(clients, seconds, prepare, cleanup)
+    rate, problems = in_threads(clients, seconds, prepare, cleanup)
     if problems:
         raise Failure(f"at concurrency {clients}: {problems[0]}")
     return checked("HTTP API", rate, before)
@@ -598,15 +497,6 @@ def measure_pgbench(
             rate = pgbench_rate(command, clients, environment, seconds + 120)
             rates[clients] = checked("pgbench", rate, before)
             print(f"pgbench, {clients} clients: {rate.per_second:.1f}/s", flush=True)
-
-
-def client_case(values: list[int]) -> str:
-    """A pgbench expression: the value of the client's own holder (`:client_id` counts from 0)."""
-    cases = " ".join(
-        f"WHEN :client_id % {len(values)} = {index} THEN {value}"
-        for index, value in enumerate(values)
-    )
-    return f"CASE {cases} END"
 
 
 def pgbench_rate(command: list[str], clients: int, environment: dict, timeout: float) -> Rate:
@@ -719,7 +609,7 @@ def print_table(
             f"{per_second(p):>10} {ratio(s, p):>11} {ratio(sp, p):>13} {ratio(h, p):>8}"
         )
     methods = (service, service_processes, over_http, plain_sql)
-    counted = [sum(r.transfers for r in rates.values()) for rates in methods]
+    counted = [sum(r.count for r in rates.values()) for rates in methods]
     print(
         f"transfers counted (timed only): threads {counted[0]:,}, processes {counted[1]:,}, "
         f"HTTP {counted[2]:,}, pgbench {counted[3]:,}"
