@@ -155,9 +155,11 @@ class LogEntryView(APIView):
     @extend_schema(responses=LogEntrySerializer)
     def get(self, request: Request, index: int) -> Response:
         head = transparency.latest_head()
+        if head is None or index >= head.tree_size:
+            raise Http404
         entry = AuditEntry.objects.filter(leaf_index=index).first()
         leaf = transparency.leaf(index)
-        if head is None or index >= head.tree_size or entry is None or leaf is None:
+        if entry is None or leaf is None:
             raise Http404
         data = {"index": index, "leaf_hash": leaf.hex()}
         if roles.can_read_everything(request.user) or transparency.is_public_record(entry):

@@ -43,6 +43,10 @@ PERIOD_SPANS_YEARS = (
 )
 ENERGY_NEGATIVE = "An energy cannot be negative."
 WATER_NEGATIVE = "A volume of water cannot be negative."
+RATIO_TOO_LARGE = (
+    "These figures make a {figure} of {limit:.0E} or more, which no data centre has: check the "
+    "units of the energies and the water."
+)
 IT_NOT_POSITIVE = "IT energy must be above zero: PUE divides by it."
 IT_ABOVE_TOTAL = "IT energy ({it} kWh) is part of the total facility energy ({total} kWh)."
 ONSITE_ABOVE_TOTAL = (
@@ -77,6 +81,12 @@ def year_end(period_start: date) -> date:
     return date(period_start.year + 1, 1, 1)
 
 
+def _limit(figure: str) -> Decimal:
+    """The first value a stored figure's column cannot hold."""
+    column = Reading._meta.get_field(figure)
+    return Decimal(10) ** (column.max_digits - column.decimal_places)
+
+
 def reading_problems(
     period_start: date | None,
     period_end: date | None,
@@ -106,6 +116,10 @@ def reading_problems(
             errors["it_energy_kwh"] = IT_NOT_POSITIVE
         elif total is not None and it > total >= 0:
             errors["it_energy_kwh"] = IT_ABOVE_TOTAL.format(it=it, total=total)
+        elif total is not None and total >= 0 and total / it >= _limit("pue"):
+            errors["it_energy_kwh"] = RATIO_TOO_LARGE.format(figure="PUE", limit=_limit("pue"))
+        elif water_m3 is not None and water_m3 >= 0 and water_m3 * 1000 / it >= _limit("wue"):
+            errors["water_m3"] = RATIO_TOO_LARGE.format(figure="WUE", limit=_limit("wue"))
     readable = onsite is not None and total is not None and "onsite_renewable_kwh" not in errors
     if readable and onsite > total >= 0:
         errors["onsite_renewable_kwh"] = ONSITE_ABOVE_TOTAL.format(onsite=onsite, total=total)

@@ -37,6 +37,16 @@ def refused(response) -> dict:
             readings.ONSITE_ABOVE_TOTAL.format(onsite="1300000.001", total="1300000.000"),
         ),
         ({"water_m3": "-1"}, "water_m3", readings.WATER_NEGATIVE),
+        (
+            {"total_energy_kwh": "100000000", "it_energy_kwh": "0.001"},
+            "it_energy_kwh",
+            readings.RATIO_TOO_LARGE.format(figure="PUE", limit=Decimal(10) ** 8),
+        ),
+        (
+            {"total_energy_kwh": "10", "it_energy_kwh": "1", "water_m3": "99999999999999999"},
+            "water_m3",
+            readings.RATIO_TOO_LARGE.format(figure="WUE", limit=Decimal(10) ** 10),
+        ),
         ({"period_end": "2025-01-01"}, "period_end", readings.PERIOD_EMPTY),
         ({"period_end": "2024-12-31"}, "period_end", readings.PERIOD_REVERSED),
         (

@@ -172,6 +172,11 @@ def test_an_entry_beyond_the_head_is_a_404(leaves, clients):
     assert clients["operator"].get(f"/api/v1/transparency/entries/{SIZE}/").status_code == 404
 
 
+def test_an_index_beyond_any_database_integer_is_a_404(leaves, clients):
+    huge = "100000000000000000000"
+    assert clients["anonymous"].get(f"/api/v1/transparency/entries/{huge}/").status_code == 404
+
+
 def test_before_anything_is_sealed_there_is_no_head(db, clients):
     assert clients["anonymous"].get("/api/v1/transparency/head/").status_code == 404
 
