@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of the pages: the language cookie the switch sets, else the browser's.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -105,6 +107,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "Simplified Chinese")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/dashboard/"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -9,7 +9,7 @@ from registry.ledger.services import movements
 from registry.projects.services import reports
 from registry.reporting.selectors import credit_totals
 from tests.registry.conftest import MONITORED
-from web import views as pages
+from web.views import public as pages
 
 pytestmark = pytest.mark.django_db
 

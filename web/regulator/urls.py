@@ -1,0 +1,8 @@
+from django.urls import path
+
+from web.regulator import views
+
+app_name = "regulator"
+urlpatterns = [
+    path("", views.home, name="home"),
+]
