@@ -28,9 +28,7 @@ urlpatterns = [
     path("login/", account.LoginView.as_view(), name="login"),
     path("logout/", account.LogoutView.as_view(), name="logout"),
     path("password/", account.PasswordChangeView.as_view(), name="password-change"),
-    path(
-        "password/done/", account.PasswordChangeDoneView.as_view(), name="password-change-done"
-    ),
+    path("password/done/", account.PasswordChangeDoneView.as_view(), name="password-change-done"),
     path("dashboard/", account.dashboard, name="dashboard"),
     *(
         path(
