@@ -55,3 +55,22 @@ def screenshot(browser):
         return path
 
     return take
+
+
+LANGUAGES = ("en", "zh-hans")
+
+
+def sign_in(browser, live_server, username: str, language: str = "en") -> None:
+    """Sign in through /login/ as a person would, reading the pages in `language` (the cookie
+    the language switch sets)."""
+    from selenium.webdriver.common.by import By
+
+    from tests.conftest import PASSWORD
+
+    browser.delete_all_cookies()
+    browser.get(f"{live_server.url}/login/")
+    browser.add_cookie({"name": "django_language", "value": language})
+    browser.get(f"{live_server.url}/login/")
+    browser.find_element(By.NAME, "username").send_keys(username)
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    browser.find_element(By.ID, "login-submit").click()

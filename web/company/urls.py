@@ -1,8 +1,10 @@
 from django.urls import path
 
-from web.company import views
+from web.company import holdings, projects, views
 
 app_name = "company"
 urlpatterns = [
     path("", views.home, name="home"),
+    *projects.urlpatterns,
+    *holdings.urlpatterns,
 ]
