@@ -100,6 +100,13 @@ def block_history(block: CreditBlock, user: Any) -> QuerySet[Movement]:
     )
 
 
+def transfers_from(user: Any) -> QuerySet[Movement]:
+    """Transfers out of the accounts the user may see."""
+    return Movement.objects.filter(
+        kind=Movement.Kind.TRANSFER, from_account__in=accounts_visible_to(user)
+    ).select_related("block", "from_account", "to_account__organization", "actor")
+
+
 def retirements() -> QuerySet[Retirement]:
     """Retirement certificates are public; each with its `log_index`, the leaf index in the
     transparency log of the entry recording its movement, once sealed (None before)."""

@@ -11,7 +11,7 @@ from django.urls import path
 
 from core.errors import DomainError
 from registry.ledger import selectors
-from registry.ledger.models import CreditBlock, Movement
+from registry.ledger.models import CreditBlock
 from registry.ledger.services import movements
 from registry.projects.selectors import projects_visible_to
 from web.company import claims, data_centres
@@ -99,17 +99,9 @@ def transfer(request: HttpRequest) -> HttpResponse:
     return redirect("company:transfer-done", pk=answer["movement"])
 
 
-def _transfers(request: HttpRequest):
-    """Transfers out of the company's accounts."""
-    accounts = selectors.accounts_visible_to(request.user)
-    return Movement.objects.filter(
-        kind=Movement.Kind.TRANSFER, from_account__in=accounts
-    ).select_related("block", "from_account", "to_account__organization", "actor")
-
-
 def transfer_done(request: HttpRequest, pk: int) -> HttpResponse:
     """One transfer out of the company's accounts: which serials moved, from where, to where."""
-    movement = get_object_or_404(_transfers(request), pk=pk)
+    movement = get_object_or_404(selectors.transfers_from(request.user), pk=pk)
     return render(request, "web/company/transfer_done.html", {"movement": movement})
 
 
