@@ -44,6 +44,14 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
+@pytest.fixture(autouse=True)
+def _no_cookies_from_the_last_test(browser, live_server):
+    """Every test starts signed out, in the browser's own language: the browser is shared by
+    the whole session, and a sign-in or a language chosen by one test must not carry over."""
+    browser.get(f"{live_server.url}/healthz")
+    browser.delete_all_cookies()
+
+
 @pytest.fixture
 def screenshot(browser):
     """Save what the page shows, for a person to look at after the run."""
@@ -65,6 +73,7 @@ def sign_in(browser, live_server, username: str, language: str = "en") -> None:
     the language switch sets)."""
     from selenium.webdriver.common.by import By
 
+    from tests.browser.actions import click
     from tests.conftest import PASSWORD
 
     browser.delete_all_cookies()
@@ -73,4 +82,4 @@ def sign_in(browser, live_server, username: str, language: str = "en") -> None:
     browser.get(f"{live_server.url}/login/")
     browser.find_element(By.NAME, "username").send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.ID, "login-submit").click()
+    click(browser, "login-submit")

@@ -8,13 +8,13 @@ from decimal import Decimal
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from compute.models import Reading
 from compute.services.data_centres import register_data_centre
 from methodologies.reference import load_reference_data
 from registry.ledger.models import CreditBlock, Retirement
+from tests.browser.actions import wait_for
 from tests.browser.conftest import LANGUAGES, sign_in
 from tests.registry.conftest import CLAIMED
 
@@ -27,12 +27,6 @@ READINGS_CSV = (
     "2025-01-01,2025-02-01,1300000,1000000,,\n"
     "2025-02-01,2025-03-01,1200000,1000000,100000,\n"
 )
-
-
-def wait_for(browser, element_id: str, seconds: float = 20):
-    return WebDriverWait(browser, seconds).until(
-        expected_conditions.visibility_of_element_located((By.ID, element_id))
-    )
 
 
 def number(text: str) -> int:

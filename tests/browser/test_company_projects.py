@@ -5,10 +5,10 @@ report from a CSV file, uploads the report document and submits it. In English a
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from registry.projects.models import MonitoringReport, Project
+from tests.browser.actions import click, set_value, type_into, wait_for
 from tests.browser.conftest import LANGUAGES, sign_in
 from tests.registry.conftest import CLAIMED, EXPORT, IMPORT
 from web.demo_documents import minimal_pdf
@@ -16,30 +16,8 @@ from web.demo_documents import minimal_pdf
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def wait_for(browser, locator, seconds: float = 20):
-    return WebDriverWait(browser, seconds).until(
-        expected_conditions.visibility_of_element_located(locator)
-    )
-
-
-def set_value(browser, element_id: str, value: str) -> None:
-    """Fill a field the way a date picker would, whatever the browser's locale shows."""
-    element = browser.find_element(By.ID, element_id)
-    browser.execute_script("arguments[0].value = arguments[1];", element, value)
-
-
-def type_into(browser, element_id: str, text: str) -> None:
-    element = browser.find_element(By.ID, element_id)
-    element.clear()
-    element.send_keys(text)
-
-
-def click(browser, element_id: str) -> None:
-    browser.find_element(By.ID, element_id).click()
-
-
 def status_of(browser, element_id: str) -> str:
-    return wait_for(browser, (By.ID, element_id)).get_attribute("data-status")
+    return wait_for(browser, element_id).get_attribute("data-status")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -48,16 +26,16 @@ def test_company_files_and_submits_a_project_and_a_report(
 ):
     sign_in(browser, live_server, "proponent", language)
     browser.get(f"{live_server.url}/workspace/company/")
-    wait_for(browser, (By.ID, "overview-project-new"))
+    wait_for(browser, "overview-project-new")
     screenshot(f"company-overview-{language}")
 
     # Step 1: the methodology version.
     click(browser, "overview-project-new")
-    Select(wait_for(browser, (By.ID, "id_methodology"))).select_by_value(str(offshore_wind.pk))
+    Select(wait_for(browser, "id_methodology")).select_by_value(str(offshore_wind.pk))
     click(browser, "methodology-submit")
 
     # Step 2: the project's fields and the methodology's parameters.
-    wait_for(browser, (By.ID, "project-form"))
+    wait_for(browser, "project-form")
     type_into(browser, "id_title", "Yangshan offshore wind")
     Select(browser.find_element(By.ID, "id_province")).select_by_value("Shanghai")
     set_value(browser, "id_construction_start", dates.construction_start.isoformat())
@@ -91,7 +69,7 @@ def test_company_files_and_submits_a_project_and_a_report(
     Select(browser.find_element(By.ID, "id_kind")).select_by_value("design_document")
     browser.find_element(By.ID, "id_file").send_keys(str(design))
     click(browser, "document-submit")
-    wait_for(browser, (By.ID, "document-list"))
+    wait_for(browser, "document-list")
     assert not browser.find_elements(By.ID, "design-document-missing")
     click(browser, "project-submit-act")
     assert status_of(browser, "project-state") == "publicity"
@@ -100,14 +78,14 @@ def test_company_files_and_submits_a_project_and_a_report(
     assert project.status == "publicity" and project.documents.count() == 1
 
     browser.get(f"{live_server.url}/workspace/company/projects/")
-    wait_for(browser, (By.ID, f"project-{project.pk}"))
+    wait_for(browser, f"project-{project.pk}")
     screenshot(f"company-project-list-{language}")
 
     # Later: a registered project (built through the services) and its monitoring report.
     registered = lifecycle.project("registered", title="Donghai Bridge phase III")
     browser.get(f"{live_server.url}/workspace/company/projects/{registered.pk}/")
     click(browser, "new-report")
-    wait_for(browser, (By.ID, "report-form"))
+    wait_for(browser, "report-form")
     set_value(browser, "id_period_start", dates.period_start.isoformat())
     set_value(browser, "id_period_end", dates.period_end.isoformat())
     Select(browser.find_element(By.ID, "id_verifier")).select_by_value(
@@ -127,7 +105,7 @@ def test_company_files_and_submits_a_project_and_a_report(
     Select(browser.find_element(By.ID, "id_kind")).select_by_value("monitoring_report")
     browser.find_element(By.ID, "id_file").send_keys(str(document))
     click(browser, "document-submit")
-    wait_for(browser, (By.ID, "document-list"))
+    wait_for(browser, "document-list")
     click(browser, "report-submit-act")
     assert status_of(browser, "report-state") == "publicity"
     screenshot(f"company-report-detail-{language}")

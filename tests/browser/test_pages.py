@@ -5,8 +5,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
 from accounts.models import Organization
 from certificates.models import CertificateBlock
@@ -17,16 +15,11 @@ from compute.services.data_centres import register_data_centre
 from compute.services.readings import record_reading
 from methodologies.reference import load_reference_data
 from registry.ledger.services import movements
+from tests.browser.actions import wait_for_element
 from tests.certificates.conftest import credit_code, row, this_month
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def wait_for(browser, locator, seconds: float = 20):
-    return WebDriverWait(browser, seconds).until(
-        expected_conditions.visibility_of_element_located(locator)
-    )
 
 
 def log_in_to_admin(browser, live_server, username: str) -> None:
@@ -39,7 +32,7 @@ def log_in_to_admin(browser, live_server, username: str) -> None:
 def test_api_docs_render_every_operation(browser, live_server, screenshot):
     browser.get(f"{live_server.url}/api/v1/docs/")
 
-    wait_for(browser, (By.CSS_SELECTOR, ".opblock"))
+    wait_for_element(browser, (By.CSS_SELECTOR, ".opblock"))
     paths = {el.text for el in browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")}
     screenshot("api-docs")
     assert {
@@ -55,12 +48,14 @@ def test_api_docs_show_the_calculate_request(browser, live_server, screenshot):
     browser.get(f"{live_server.url}/api/v1/docs/")
     path = "/api/v1/methodologies/{id}/calculate/"
     calculate = f"//div[contains(@class, 'opblock-post')][.//*[@data-path='{path}']]"
-    wait_for(browser, (By.XPATH, calculate)).find_element(
+    wait_for_element(browser, (By.XPATH, calculate)).find_element(
         By.CSS_SELECTOR, ".opblock-summary"
     ).click()
 
-    body = wait_for(browser, (By.XPATH, f"{calculate}//div[contains(@class, 'opblock-body')]"))
-    wait_for(browser, (By.XPATH, f"{calculate}//*[contains(@class, 'body-param')]"))
+    body = wait_for_element(
+        browser, (By.XPATH, f"{calculate}//div[contains(@class, 'opblock-body')]")
+    )
+    wait_for_element(browser, (By.XPATH, f"{calculate}//*[contains(@class, 'body-param')]"))
     browser.execute_script("arguments[0].scrollIntoView()", body)
     screenshot("api-docs-calculate")
     assert "Changes nothing" in body.text
@@ -70,7 +65,7 @@ def test_api_docs_show_the_calculate_request(browser, live_server, screenshot):
 
 def test_operator_adds_an_organization_in_the_admin(browser, live_server, users, screenshot):
     log_in_to_admin(browser, live_server, "operator")
-    wait_for(browser, (By.LINK_TEXT, "Organizations"))
+    wait_for_element(browser, (By.LINK_TEXT, "Organizations"))
 
     browser.get(f"{live_server.url}/admin/accounts/organization/add/")
     browser.find_element(By.NAME, "name").send_keys("Browser-made Solar Co.")
@@ -78,7 +73,7 @@ def test_operator_adds_an_organization_in_the_admin(browser, live_server, users,
     browser.find_element(By.CSS_SELECTOR, "select[name=province] option[value=Yunnan]").click()
     browser.find_element(By.NAME, "unified_social_credit_code").send_keys("91310000MA1FL2X30X")
     browser.find_element(By.NAME, "_save").click()
-    error = wait_for(browser, (By.CSS_SELECTOR, ".errorlist"))
+    error = wait_for_element(browser, (By.CSS_SELECTOR, ".errorlist"))
     screenshot("admin-organization-error")
     assert "unified social credit code" in error.text
 
@@ -86,7 +81,7 @@ def test_operator_adds_an_organization_in_the_admin(browser, live_server, users,
     code.clear()
     code.send_keys("91310000MA1FL2X30W")
     browser.find_element(By.NAME, "_save").click()
-    message = wait_for(browser, (By.CSS_SELECTOR, ".messagelist .success"))
+    message = wait_for_element(browser, (By.CSS_SELECTOR, ".messagelist .success"))
     screenshot("admin-organization-added")
     assert "Browser-made Solar Co." in message.text
     assert Organization.objects.filter(name="Browser-made Solar Co.", province="Yunnan").exists()
@@ -95,7 +90,7 @@ def test_operator_adds_an_organization_in_the_admin(browser, live_server, users,
 def test_a_company_user_cannot_log_in_to_the_admin(browser, live_server, users, screenshot):
     log_in_to_admin(browser, live_server, "proponent")
 
-    error = wait_for(browser, (By.CSS_SELECTOR, ".errornote"))
+    error = wait_for_element(browser, (By.CSS_SELECTOR, ".errornote"))
     screenshot("admin-refused")
     assert "staff account" in error.text
 
@@ -115,7 +110,7 @@ def test_a_retirement_certificate_page_names_everything(
 
     browser.get(f"{live_server.url}/retirements/{certificate.pk}/")
 
-    quantity = wait_for(browser, (By.ID, "quantity"))
+    quantity = wait_for_element(browser, (By.ID, "quantity"))
     screenshot("retirement-certificate")
     assert quantity.text == "1200 tCO2e"
     assert browser.find_element(By.ID, "serial").text == certificate.block.serial
@@ -140,34 +135,34 @@ def test_the_public_walks_from_the_front_page_to_a_certificate(
     project = report.project
 
     browser.get(f"{live_server.url}/")
-    issued = wait_for(browser, (By.ID, "issued"))
+    issued = wait_for_element(browser, (By.ID, "issued"))
     screenshot("public-home")
     assert issued.text == f"{report.issuance.quantity:,}"
     assert browser.find_element(By.ID, "retired").text == "500"
 
     browser.find_element(By.LINK_TEXT, "Projects").click()
-    rows = wait_for(browser, (By.ID, "projects")).find_elements(By.CSS_SELECTOR, "tbody tr")
+    rows = wait_for_element(browser, (By.ID, "projects")).find_elements(By.CSS_SELECTOR, "tbody tr")
     assert len(rows) == 1  # the draft is not public
     browser.find_element(By.CSS_SELECTOR, "select[name=province] option[value=Hainan]").click()
     browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
-    assert wait_for(browser, (By.ID, "no-projects")).text == "No public project matches."
+    assert wait_for_element(browser, (By.ID, "no-projects")).text == "No public project matches."
     browser.find_element(By.CSS_SELECTOR, "select[name=province] option[value=Shanghai]").click()
     browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
-    wait_for(browser, (By.ID, "projects"))
+    wait_for_element(browser, (By.ID, "projects"))
     screenshot("public-projects")
     browser.find_element(By.PARTIAL_LINK_TEXT, project.title).click()
 
-    status = wait_for(browser, (By.ID, "status"))
+    status = wait_for_element(browser, (By.ID, "status"))
     screenshot("public-project")
     assert status.text == "Registered"
     issuances = browser.find_element(By.ID, "issuances").text
     assert f"{report.issuance.quantity:,}" in issuances
 
     browser.find_element(By.LINK_TEXT, "Retirements").click()
-    wait_for(browser, (By.ID, "retirements"))
+    wait_for_element(browser, (By.ID, "retirements"))
     screenshot("public-retirements")
     browser.find_element(By.LINK_TEXT, f"No. {certificate.pk}").click()
-    assert wait_for(browser, (By.ID, "quantity")).text == "500 tCO2e"
+    assert wait_for_element(browser, (By.ID, "quantity")).text == "500 tCO2e"
     assert "Qingdao Marathon" in browser.find_element(By.ID, "beneficiary").text
 
 
@@ -189,15 +184,15 @@ def test_the_public_finds_a_green_certificate_by_serial_and_opens_its_claim(
 
     browser.get(f"{live_server.url}/")
     browser.find_element(By.LINK_TEXT, "Green certificates").click()
-    field = wait_for(browser, (By.ID, "serial"))
+    field = wait_for_element(browser, (By.ID, "serial"))
     field.send_keys("7400")
     browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
 
-    state = wait_for(browser, (By.ID, "state"))
+    state = wait_for_element(browser, (By.ID, "state"))
     screenshot("public-green-certificate")
     assert state.text == "Claimed"
     browser.find_element(By.CSS_SELECTOR, "#claimed-by a").click()
-    assert wait_for(browser, (By.ID, "consumer")).text == "Ulanqab data centre"
+    assert wait_for_element(browser, (By.ID, "consumer")).text == "Ulanqab data centre"
     screenshot("public-certificate-claim")
     assert browser.find_element(By.ID, "serial").text == claim.block.serial
     assert browser.find_element(By.ID, "claimant").text == holder.name
@@ -230,7 +225,7 @@ def test_the_public_reads_the_data_centres_aggregates_without_small_groups(
     browser.get(f"{live_server.url}/")
     browser.find_element(By.LINK_TEXT, "Data centres").click()
 
-    table = wait_for(browser, (By.ID, "by-province"))
+    table = wait_for_element(browser, (By.ID, "by-province"))
     screenshot("public-data-centres")
     rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
     assert [row.get_attribute("data-key") for row in rows] == ["Beijing"]
@@ -261,7 +256,7 @@ def test_the_public_project_page_lists_its_documents_and_the_file_hashes_to_it(
     project = lifecycle.project("publicity")
     browser.get(f"{live_server.url}/projects/{project.pk}/")
 
-    row = wait_for(browser, (By.CSS_SELECTOR, "#documents tr.document"))
+    row = wait_for_element(browser, (By.CSS_SELECTOR, "#documents tr.document"))
     screenshot("project-documents")
     shown = row.find_element(By.CSS_SELECTOR, "code.sha256").text
     link = row.find_element(By.CSS_SELECTOR, "a.download").get_attribute("href")

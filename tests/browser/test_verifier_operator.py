@@ -6,12 +6,12 @@ two workspaces is photographed."""
 import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from certificates.models import CertificateBlock
 from registry.projects.models import Project
 from registry.projects.services import projects
+from tests.browser.actions import follow
 from tests.browser.conftest import LANGUAGES, sign_in
 from tests.certificates.conftest import credit_code
 from tests.registry.conftest import no_publicity_wait
@@ -32,13 +32,6 @@ def awaiting_validation(lifecycle) -> Project:
         projects.submit_project(actor=lifecycle.parties["proponent"], project=project)
         projects.close_project_publicity(project_id=project.pk)
     return Project.objects.get(pk=project.pk)
-
-
-def follow(browser, element) -> None:
-    """Click `element` and wait for the page it leads to."""
-    page = browser.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
 
 
 def open_page(browser, live_server, path: str, screenshot, name: str) -> None:

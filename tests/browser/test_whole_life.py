@@ -9,12 +9,12 @@ from decimal import ROUND_DOWN, Decimal
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from registry.ledger.models import CreditBlock, Retirement
 from registry.projects.models import MonitoringReport, Project
 from registry.projects.services import projects, reports
+from tests.browser.actions import click, follow, set_value, type_into, wait_for
 from tests.browser.conftest import LANGUAGES, sign_in
 from tests.registry.conftest import CLAIMED, EXPORT, IMPORT
 from web.demo_documents import minimal_pdf
@@ -22,35 +22,6 @@ from web.demo_documents import minimal_pdf
 pytestmark = pytest.mark.django_db(transaction=True)
 
 RETIRED = 1200
-
-
-def wait_for(browser, element_id: str):
-    return WebDriverWait(browser, 20).until(
-        expected_conditions.visibility_of_element_located((By.ID, element_id))
-    )
-
-
-def follow(browser, element) -> None:
-    """Click `element` and wait for the page it leads to."""
-    page = browser.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
-
-
-def click(browser, element_id: str) -> None:
-    follow(browser, browser.find_element(By.ID, element_id))
-
-
-def type_into(browser, element_id: str, text: str) -> None:
-    element = browser.find_element(By.ID, element_id)
-    element.clear()
-    element.send_keys(text)
-
-
-def set_date(browser, element_id: str, value: str) -> None:
-    """Fill a date field as its picker would, whatever the browser's locale shows."""
-    element = browser.find_element(By.ID, element_id)
-    browser.execute_script("arguments[0].value = arguments[1];", element, value)
 
 
 def attach(browser, tmp_path, kind: str, title: str, button: str) -> None:
@@ -81,9 +52,9 @@ def test_a_project_lives_its_whole_life_by_clicking(
     click(browser, "methodology-submit")
     type_into(browser, "id_title", "Yangshan offshore wind")
     Select(browser.find_element(By.ID, "id_province")).select_by_value("Shanghai")
-    set_date(browser, "id_construction_start", dates.construction_start.isoformat())
-    set_date(browser, "id_crediting_period_start", dates.crediting_period_start.isoformat())
-    set_date(browser, "id_crediting_period_end", dates.crediting_period_end.isoformat())
+    set_value(browser, "id_construction_start", dates.construction_start.isoformat())
+    set_value(browser, "id_crediting_period_start", dates.crediting_period_start.isoformat())
+    set_value(browser, "id_crediting_period_end", dates.crediting_period_end.isoformat())
     Select(browser.find_element(By.ID, "id_verifier")).select_by_value(
         str(parties["verifier"].organization.pk)
     )
@@ -130,8 +101,8 @@ def test_a_project_lives_its_whole_life_by_clicking(
     sign_in(browser, live_server, "proponent", language)
     browser.get(f"{live_server.url}/workspace/company/projects/{project.pk}/")
     click(browser, "new-report")
-    set_date(browser, "id_period_start", dates.period_start.isoformat())
-    set_date(browser, "id_period_end", dates.period_end.isoformat())
+    set_value(browser, "id_period_start", dates.period_start.isoformat())
+    set_value(browser, "id_period_end", dates.period_end.isoformat())
     Select(browser.find_element(By.ID, "id_verifier")).select_by_value(
         str(parties["verifier2"].organization.pk)
     )

@@ -1,0 +1,44 @@
+"""What a person does on a page, for the browser tests: wait for an element, click and wait for
+the next page, type, fill a date."""
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+SECONDS = 20
+
+
+def wait_for_element(browser, locator, seconds: float = SECONDS):
+    """The element `locator` finds, once it is visible."""
+    return WebDriverWait(browser, seconds).until(
+        expected_conditions.visibility_of_element_located(locator)
+    )
+
+
+def wait_for(browser, element_id: str, seconds: float = SECONDS):
+    """The element with that id, once it is visible."""
+    return wait_for_element(browser, (By.ID, element_id), seconds)
+
+
+def follow(browser, element) -> None:
+    """Click `element` and wait for the page it leads to."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(browser, SECONDS).until(expected_conditions.staleness_of(page))
+
+
+def click(browser, element_id: str) -> None:
+    """Click the element with that id and wait for the page it leads to."""
+    follow(browser, browser.find_element(By.ID, element_id))
+
+
+def type_into(browser, element_id: str, text: str) -> None:
+    element = browser.find_element(By.ID, element_id)
+    element.clear()
+    element.send_keys(text)
+
+
+def set_value(browser, element_id: str, value: str) -> None:
+    """Fill a field as a date picker would, whatever the browser's locale shows."""
+    element = browser.find_element(By.ID, element_id)
+    browser.execute_script("arguments[0].value = arguments[1];", element, value)
