@@ -25,6 +25,7 @@ urlpatterns = [
     path("green-certificates/", public.green_certificates, name="green-certificates"),
     path("green-certificates/claims/<int:pk>/", public.certificate_claim, name="certificate-claim"),
     path("data-centres/", public.data_centres, name="data-centres"),
+    path("search/", public.search, name="search"),
     path("login/", account.LoginView.as_view(), name="login"),
     path("logout/", account.LogoutView.as_view(), name="logout"),
     path("password/", account.PasswordChangeView.as_view(), name="password-change"),

@@ -10,11 +10,13 @@ proves the blocks partition each issuance and the kept totals are the blocks' su
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
 from psycopg import ClientCursor
 
 from core.provinces import Province
 from core.sectors import Sector
-from registry.ledger.models import CreditTotal
+from registry.ledger.models import CreditTotal, Issuance, Retirement
 from registry.projects.models import Project
 
 STATES = ("active", "frozen", "retired", "cancelled")
@@ -57,11 +59,13 @@ def _totals_query(
     sector: str | None,
     after: int | None,
     limit: int | None,
+    project: int | None = None,
 ) -> tuple[str, list]:
     """The SQL of one grouping's totals, `key, label, active, frozen, retired, cancelled` per
     group ordered by key, and its parameters."""
     conditions, parameters = [], []
-    for column, value in (("vintage", vintage), ("province", province), ("sector", sector)):
+    filters = (("vintage", vintage), ("province", province), ("sector", sector))
+    for column, value in (*filters, ("project_id", project)):
         if value not in (None, ""):
             conditions.append(f"{column} = %s")
             parameters.append(value)
@@ -95,6 +99,7 @@ def credit_totals(
     sector: str | None = None,
     after: int | None = None,
     limit: int | None = None,
+    project: int | None = None,
 ) -> list[dict]:
     """One row per group, ordered by key: `{key, label, issued, active, frozen, retired,
     cancelled}`, whole credits; the key as a string (a vintage year, a methodology's
@@ -103,10 +108,17 @@ def credit_totals(
     One query: the kept totals (at most projects x vintages rows, filtered on their own
     columns) summed per group, then joined to the group's methodology or project for its key
     and label. By project, `after` (a project id) and `limit` read one page, the first `limit`
-    projects past `after` in id order, along the unique index on (project, vintage)."""
+    projects past `after` in id order, along the unique index on (project, vintage). With
+    `project`, the totals of that project alone (by vintage: its credits per vintage)."""
     grouping = GROUPINGS[group_by]
     sql, parameters = _totals_query(
-        grouping, vintage=vintage, province=province, sector=sector, after=after, limit=limit
+        grouping,
+        vintage=vintage,
+        province=province,
+        sector=sector,
+        after=after,
+        limit=limit,
+        project=project,
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
@@ -155,3 +167,29 @@ def project_totals_csv(
             for chunk in copy:
                 out += chunk
     return bytes(out)
+
+
+def retirements_by_month() -> list[dict]:
+    """Credits retired per calendar month (in the registry's time zone) and purpose, in one
+    aggregate query over the retirement certificates and their blocks: `{month (the first day,
+    a date), purpose, credits, retirements}`, ordered by month then purpose. Retirements are
+    public records, so these figures are too."""
+    rows = (
+        Retirement.objects.annotate(month=TruncMonth("created_at"))
+        .values("month", "purpose")
+        .annotate(credits=Sum("block__quantity"), retirements=Count("id"))
+        .order_by("month", "purpose")
+    )
+    return [{**row, "month": row["month"].date()} for row in rows]
+
+
+def issued_by_month() -> list[dict]:
+    """Credits issued per calendar month (in the registry's time zone), in one aggregate query
+    over the issuances: `{month (the first day, a date), credits, issuances}`, by month."""
+    rows = (
+        Issuance.objects.annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(credits=Sum("quantity"), issuances=Count("id"))
+        .order_by("month")
+    )
+    return [{**row, "month": row["month"].date()} for row in rows]

@@ -5,4 +5,5 @@ from web.regulator import views
 app_name = "regulator"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("retirements.csv", views.retirements_csv, name="retirements-csv"),
 ]
