@@ -1,6 +1,8 @@
 """Read queries for organisations and users, scoped to the caller."""
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import translation
 
 from accounts.models import Accreditation, Organization, User
 from accounts.usernames import name_key
@@ -33,7 +35,11 @@ def name_is_registered(name: str) -> bool:
     key = name_key(name)
     if not key:
         return False
-    kinds = {name_key(str(text)) for choice in OrganizationKind.choices for text in choice}
+    kinds = set()
+    # The kinds' names in every language the pages speak: "主管部门" reads as "regulator" too.
+    for language, _language_name in settings.LANGUAGES:
+        with translation.override(language):
+            kinds |= {name_key(str(text)) for choice in OrganizationKind.choices for text in choice}
     if key in kinds or User.objects.filter(username_key=key).exists():
         return True
     # Organisation names have no stored key; the directory is small, so it is read through.

@@ -13,6 +13,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from knox.models import AuthToken
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as CodeValidationError
@@ -22,24 +23,29 @@ from accounts.rules import can_manage_organizations
 from accounts.usernames import MAX_KEY_LENGTH, name_key
 from core.audit import record_event
 from core.errors import AccessDenied, Conflict, InvalidInput, InvalidTransition
+from core.messages import Message
 from core.provinces import Province
 from core.sectors import Sector
 
-NAME_REQUIRED = "This field may not be blank."
-NAME_TAKEN = "An organisation with this name already exists."
-KIND_INVALID = '"{value}" is not a valid choice.'
-PROVINCE_INVALID = '"{value}" is not a valid choice.'
-CREDIT_CODE_INVALID = "Not a valid unified social credit code (GB 32100-2015)."
-CREDIT_CODE_TAKEN = "An organisation with this unified social credit code already exists."
-USERNAME_TAKEN = "A user with that username already exists."
-USERNAME_TOO_LONG = "This username is too long."
-USER_ALREADY_INACTIVE = "This user is already deactivated."
-CANNOT_DEACTIVATE_SELF = "You cannot deactivate your own account."
+NAME_REQUIRED = Message(gettext_noop("This field may not be blank."))
+NAME_TAKEN = Message(gettext_noop("An organisation with this name already exists."))
+KIND_INVALID = Message(gettext_noop('"{value}" is not a valid choice.'))
+PROVINCE_INVALID = Message(gettext_noop('"{value}" is not a valid choice.'))
+CREDIT_CODE_INVALID = Message(
+    gettext_noop("Not a valid unified social credit code (GB 32100-2015).")
+)
+CREDIT_CODE_TAKEN = Message(
+    gettext_noop("An organisation with this unified social credit code already exists.")
+)
+USERNAME_TAKEN = Message(gettext_noop("A user with that username already exists."))
+USERNAME_TOO_LONG = Message(gettext_noop("This username is too long."))
+USER_ALREADY_INACTIVE = Message(gettext_noop("This user is already deactivated."))
+CANNOT_DEACTIVATE_SELF = Message(gettext_noop("You cannot deactivate your own account."))
 # DRF's wording, which integrators already match on.
-SIGN_IN_FAILED = "Unable to log in with provided credentials."
-ORGANIZATION_NOT_VERIFIER = "Only verifiers can be accredited."
-SECTOR_INVALID = '"{value}" is not a valid choice.'
-PERIOD_REVERSED = "The accreditation cannot end before it starts."
+SIGN_IN_FAILED = Message(gettext_noop("Unable to log in with provided credentials."))
+ORGANIZATION_NOT_VERIFIER = Message(gettext_noop("Only verifiers can be accredited."))
+SECTOR_INVALID = Message(gettext_noop('"{value}" is not a valid choice.'))
+PERIOD_REVERSED = Message(gettext_noop("The accreditation cannot end before it starts."))
 
 
 def _require_manager(actor: User | None) -> None:

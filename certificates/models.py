@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from core.models import BigIntegerRange, DateRange, TimeStampedModel
@@ -20,14 +21,14 @@ class GenerationType(models.TextChoices):
     """How the electricity was generated. Offshore wind and solar thermal stand apart: their
     electricity may earn CCER credits instead (CCER-01-002, CCER-01-001)."""
 
-    ONSHORE_WIND = "onshore_wind", "Onshore wind"
-    OFFSHORE_WIND = "offshore_wind", "Offshore wind"
-    SOLAR = "solar", "Solar photovoltaic"
-    SOLAR_THERMAL = "solar_thermal", "Solar thermal"
-    HYDRO = "hydro", "Hydro"
-    BIOMASS = "biomass", "Biomass"
-    GEOTHERMAL = "geothermal", "Geothermal"
-    OTHER = "other", "Other renewable"
+    ONSHORE_WIND = "onshore_wind", _("Onshore wind")
+    OFFSHORE_WIND = "offshore_wind", _("Offshore wind")
+    SOLAR = "solar", _("Solar photovoltaic")
+    SOLAR_THERMAL = "solar_thermal", _("Solar thermal")
+    HYDRO = "hydro", _("Hydro")
+    BIOMASS = "biomass", _("Biomass")
+    GEOTHERMAL = "geothermal", _("Geothermal")
+    OTHER = "other", _("Other renewable")
 
 
 class CertificateImport(TimeStampedModel):
@@ -106,11 +107,11 @@ class CertificateBlock(TimeStampedModel):
     row's, copied so that blocks are filtered without a join."""
 
     class State(models.TextChoices):
-        ACTIVE = "active", "Active"
-        CLAIMED = "claimed", "Claimed"
-        FROZEN = "frozen", "Frozen"
-        CANCELLED = "cancelled", "Cancelled"
-        EXPIRED = "expired", "Expired"
+        ACTIVE = "active", _("Active")
+        CLAIMED = "claimed", _("Claimed")
+        FROZEN = "frozen", _("Frozen")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
 
     source = models.ForeignKey(
         CertificateRange,

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from core.errors import Conflict
+from core.messages import Message
 from methodologies.engine import convert_value
 from methodologies.models import (
     EfficiencyTier,
@@ -22,12 +24,18 @@ FACTOR_UNIT = "kgCO2/kWh"
 ELECTRICITY = {"carrier": "electricity", "unit": "kWh"}
 FAILS = "fails the limit value"
 
-NO_FACTOR = (
-    "No emission factor of the series {series} is stored for {region}: a regulator adds it "
-    "(POST /api/v1/emission-factors/), or the installation loads the reference data."
+NO_FACTOR = Message(
+    gettext_noop(
+        "No emission factor of the series {series} is stored for {region}: a regulator adds it "
+        "(POST /api/v1/emission-factors/), or the installation loads the reference data."
+    )
 )
-NO_TIERS = "No PUE tiers of the scheme {scheme} are stored: load the reference data."
-NO_CONVERSION = "No standard-coal equivalent of electricity is stored: load the reference data."
+NO_TIERS = Message(
+    gettext_noop("No PUE tiers of the scheme {scheme} are stored: load the reference data.")
+)
+NO_CONVERSION = Message(
+    gettext_noop("No standard-coal equivalent of electricity is stored: load the reference data.")
+)
 
 
 class MissingReferenceData(Conflict):

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from core.models import TimeStampedModel
@@ -25,50 +26,56 @@ class WorkloadTask(models.TextChoices):
     """The AI Energy Score's ten tasks (its methodology, "Task Definition"), each as a training
     or an inference run. Runs are rated only against runs of the same value."""
 
-    TEXT_GENERATION_TRAINING = "text_generation_training", "Text generation, training"
-    TEXT_GENERATION_INFERENCE = "text_generation_inference", "Text generation, inference"
-    SUMMARIZATION_TRAINING = "summarization_training", "Summarization, training"
-    SUMMARIZATION_INFERENCE = "summarization_inference", "Summarization, inference"
+    TEXT_GENERATION_TRAINING = "text_generation_training", _("Text generation, training")
+    TEXT_GENERATION_INFERENCE = "text_generation_inference", _("Text generation, inference")
+    SUMMARIZATION_TRAINING = "summarization_training", _("Summarization, training")
+    SUMMARIZATION_INFERENCE = "summarization_inference", _("Summarization, inference")
     EXTRACTIVE_QUESTION_ANSWERING_TRAINING = (
         "extractive_question_answering_training",
-        "Extractive question answering, training",
+        _("Extractive question answering, training"),
     )
     EXTRACTIVE_QUESTION_ANSWERING_INFERENCE = (
         "extractive_question_answering_inference",
-        "Extractive question answering, inference",
+        _("Extractive question answering, inference"),
     )
-    TEXT_CLASSIFICATION_TRAINING = "text_classification_training", "Text classification, training"
+    TEXT_CLASSIFICATION_TRAINING = (
+        "text_classification_training",
+        _("Text classification, training"),
+    )
     TEXT_CLASSIFICATION_INFERENCE = (
         "text_classification_inference",
-        "Text classification, inference",
+        _("Text classification, inference"),
     )
-    SENTENCE_SIMILARITY_TRAINING = "sentence_similarity_training", "Sentence similarity, training"
+    SENTENCE_SIMILARITY_TRAINING = (
+        "sentence_similarity_training",
+        _("Sentence similarity, training"),
+    )
     SENTENCE_SIMILARITY_INFERENCE = (
         "sentence_similarity_inference",
-        "Sentence similarity, inference",
+        _("Sentence similarity, inference"),
     )
     IMAGE_CLASSIFICATION_TRAINING = (
         "image_classification_training",
-        "Image classification, training",
+        _("Image classification, training"),
     )
     IMAGE_CLASSIFICATION_INFERENCE = (
         "image_classification_inference",
-        "Image classification, inference",
+        _("Image classification, inference"),
     )
-    OBJECT_DETECTION_TRAINING = "object_detection_training", "Object detection, training"
-    OBJECT_DETECTION_INFERENCE = "object_detection_inference", "Object detection, inference"
+    OBJECT_DETECTION_TRAINING = "object_detection_training", _("Object detection, training")
+    OBJECT_DETECTION_INFERENCE = "object_detection_inference", _("Object detection, inference")
     AUTOMATIC_SPEECH_RECOGNITION_TRAINING = (
         "automatic_speech_recognition_training",
-        "Automatic speech recognition, training",
+        _("Automatic speech recognition, training"),
     )
     AUTOMATIC_SPEECH_RECOGNITION_INFERENCE = (
         "automatic_speech_recognition_inference",
-        "Automatic speech recognition, inference",
+        _("Automatic speech recognition, inference"),
     )
-    IMAGE_GENERATION_TRAINING = "image_generation_training", "Image generation, training"
-    IMAGE_GENERATION_INFERENCE = "image_generation_inference", "Image generation, inference"
-    IMAGE_CAPTIONING_TRAINING = "image_captioning_training", "Image captioning, training"
-    IMAGE_CAPTIONING_INFERENCE = "image_captioning_inference", "Image captioning, inference"
+    IMAGE_GENERATION_TRAINING = "image_generation_training", _("Image generation, training")
+    IMAGE_GENERATION_INFERENCE = "image_generation_inference", _("Image generation, inference")
+    IMAGE_CAPTIONING_TRAINING = "image_captioning_training", _("Image captioning, training")
+    IMAGE_CAPTIONING_INFERENCE = "image_captioning_inference", _("Image captioning, inference")
 
 
 # The columns a run derives from its inputs and its host's figures, computed again by a

@@ -20,8 +20,10 @@ from typing import IO
 
 import puremagic
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext_noop
 
 from core.errors import DomainError, InvalidInput
+from core.messages import Message
 
 logger = logging.getLogger(__name__)
 
@@ -31,17 +33,24 @@ SPOOL_BYTES = 1024 * 1024
 STORAGE_FOLDER = "documents"
 FILENAME_MAX_LENGTH = 255
 
-EMPTY_FILE = "The file is empty."
-TOO_LARGE = "The file is {size} bytes; at most {limit} bytes are accepted."
-TYPE_REFUSED = (
-    "Only PDF, images (PNG, JPEG, GIF, WebP), spreadsheets (XLSX, XLS, ODS) and CSV files are "
-    "accepted; this file's bytes are not one of them."
+EMPTY_FILE = Message(gettext_noop("The file is empty."))
+TOO_LARGE = Message(gettext_noop("The file is {size} bytes; at most {limit} bytes are accepted."))
+TYPE_REFUSED = Message(
+    gettext_noop(
+        "Only PDF, images (PNG, JPEG, GIF, WebP), spreadsheets (XLSX, XLS, ODS) and CSV files are "
+        "accepted; this file's bytes are not one of them."
+    )
 )
-BAD_FILENAME = "A file name may not contain path separators or control characters."
-NO_FILENAME = "The file needs a name."
-LONG_FILENAME = "A file name has at most {limit} characters."
-HASH_MISMATCH = (
-    "The stored file no longer matches the SHA-256 recorded when it was attached; it is not served."
+BAD_FILENAME = Message(
+    gettext_noop("A file name may not contain path separators or control characters.")
+)
+NO_FILENAME = Message(gettext_noop("The file needs a name."))
+LONG_FILENAME = Message(gettext_noop("A file name has at most {limit} characters."))
+HASH_MISMATCH = Message(
+    gettext_noop(
+        "The stored file no longer matches the SHA-256 recorded when it was attached; it is not "
+        "served."
+    )
 )
 
 

@@ -19,14 +19,18 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext_noop
 
 from core import rows
 from core.errors import Conflict, InvalidInput, violates
+from core.messages import Message
 from core.models import IdempotencyRecord
 
-KEY_REUSED = "This Idempotency-Key was used for a different request."
-KEY_TOO_LONG = "An Idempotency-Key has at most 255 characters."
-KEY_EMPTY = "An Idempotency-Key may not be empty: send a unique key, or no header at all."
+KEY_REUSED = Message(gettext_noop("This Idempotency-Key was used for a different request."))
+KEY_TOO_LONG = Message(gettext_noop("An Idempotency-Key has at most 255 characters."))
+KEY_EMPTY = Message(
+    gettext_noop("An Idempotency-Key may not be empty: send a unique key, or no header at all.")
+)
 # The unique index a racing replay waits on.
 ONE_RECORD_PER_KEY = "idempotency_key_per_organization"
 

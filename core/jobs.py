@@ -29,9 +29,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core import roles
 from core.errors import DomainError, InvalidInput, InvalidRows
+from core.messages import Message
 from core.models import Job
 
 logger = logging.getLogger(__name__)
@@ -40,7 +42,9 @@ Progress = Callable[[int], None]
 Handler = Callable[[Job, Progress], dict[str, Any]]
 Row = TypeVar("Row")
 
-JOB_FAILED = "The job stopped on an unexpected error; the registry's log has the details."
+JOB_FAILED = Message(
+    gettext_noop("The job stopped on an unexpected error; the registry's log has the details.")
+)
 # A handler reports about this many times over its rows (`reporting`): often enough to watch,
 # few enough writes to cost nothing beside the work.
 PROGRESS_STEPS = 100

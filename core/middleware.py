@@ -5,9 +5,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
+from django.utils import translation
 
 BODY_TOO_LARGE = "Request body is too large: at most {limit} bytes are accepted."
 FILE_TOO_LARGE = "The file is too large: at most {limit} bytes are accepted."
+# Where the API is mounted (config/urls.py).
+API_PREFIX = "/api/"
 
 
 # Room in a multipart body for its boundaries, part headers and small fields beside the file.
@@ -71,4 +74,22 @@ class ContentSecurityPolicyMiddleware:
         content_type = response.get("Content-Type", "")
         if policy and content_type.startswith("text/html"):
             response.headers.setdefault("Content-Security-Policy", policy)
+        return response
+
+
+class EnglishAPIMiddleware:
+    """The API answers in English whatever the browser asks for: its messages, field errors and
+    labels are what integrators parse. Placed after `LocaleMiddleware`, which picked the
+    pages' language from the cookie or Accept-Language."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path_info.startswith(API_PREFIX):
+            return self.get_response(request)
+        translation.activate("en")
+        request.LANGUAGE_CODE = "en"
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", "en")
         return response

@@ -4,6 +4,7 @@ the audit log and its transparency log."""
 from django.conf import settings
 from django.contrib.postgres.fields import BigIntegerRangeField, DateRangeField, RangeBoundary
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DateRange(models.Func):
@@ -193,10 +194,10 @@ class IdempotencyRecord(TimeStampedModel):
 
 
 class JobState(models.TextChoices):
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
 
 
 class Job(TimeStampedModel):

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext_noop
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import (
     BaseParser,
@@ -28,8 +29,11 @@ from rest_framework.settings import api_settings
 from rest_framework.utils import json
 
 from core.files import clean_filename
+from core.messages import Message
 
-JSON_TOO_DEEP = "Nested too deeply: at most {limit} levels of objects and lists are accepted."
+JSON_TOO_DEEP = Message(
+    gettext_noop("Nested too deeply: at most {limit} levels of objects and lists are accepted.")
+)
 
 # A JSON string (escapes included) or one of the characters that open, close or key a level.
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}:]')
@@ -90,8 +94,8 @@ class DepthLimitedJSONParser(JSONParser):
             ) from error
 
 
-CSV_NOT_UTF8 = "A CSV file is read as UTF-8 text."
-CSV_NO_HEADER = "A CSV file starts with a header naming its columns."
+CSV_NOT_UTF8 = Message(gettext_noop("A CSV file is read as UTF-8 text."))
+CSV_NO_HEADER = Message(gettext_noop("A CSV file starts with a header naming its columns."))
 
 
 class CSVParser(BaseParser):

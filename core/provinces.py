@@ -1,37 +1,38 @@
 """China's provincial-level divisions on the mainland, where CCER projects and holders are."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Province(models.TextChoices):
-    BEIJING = "Beijing", "Beijing 北京"
-    TIANJIN = "Tianjin", "Tianjin 天津"
-    HEBEI = "Hebei", "Hebei 河北"
-    SHANXI = "Shanxi", "Shanxi 山西"
-    INNER_MONGOLIA = "Inner Mongolia", "Inner Mongolia 内蒙古"
-    LIAONING = "Liaoning", "Liaoning 辽宁"
-    JILIN = "Jilin", "Jilin 吉林"
-    HEILONGJIANG = "Heilongjiang", "Heilongjiang 黑龙江"
-    SHANGHAI = "Shanghai", "Shanghai 上海"
-    JIANGSU = "Jiangsu", "Jiangsu 江苏"
-    ZHEJIANG = "Zhejiang", "Zhejiang 浙江"
-    ANHUI = "Anhui", "Anhui 安徽"
-    FUJIAN = "Fujian", "Fujian 福建"
-    JIANGXI = "Jiangxi", "Jiangxi 江西"
-    SHANDONG = "Shandong", "Shandong 山东"
-    HENAN = "Henan", "Henan 河南"
-    HUBEI = "Hubei", "Hubei 湖北"
-    HUNAN = "Hunan", "Hunan 湖南"
-    GUANGDONG = "Guangdong", "Guangdong 广东"
-    GUANGXI = "Guangxi", "Guangxi 广西"
-    HAINAN = "Hainan", "Hainan 海南"
-    CHONGQING = "Chongqing", "Chongqing 重庆"
-    SICHUAN = "Sichuan", "Sichuan 四川"
-    GUIZHOU = "Guizhou", "Guizhou 贵州"
-    YUNNAN = "Yunnan", "Yunnan 云南"
-    TIBET = "Tibet", "Tibet 西藏"
-    SHAANXI = "Shaanxi", "Shaanxi 陕西"
-    GANSU = "Gansu", "Gansu 甘肃"
-    QINGHAI = "Qinghai", "Qinghai 青海"
-    NINGXIA = "Ningxia", "Ningxia 宁夏"
-    XINJIANG = "Xinjiang", "Xinjiang 新疆"
+    BEIJING = "Beijing", _("Beijing 北京")
+    TIANJIN = "Tianjin", _("Tianjin 天津")
+    HEBEI = "Hebei", _("Hebei 河北")
+    SHANXI = "Shanxi", _("Shanxi 山西")
+    INNER_MONGOLIA = "Inner Mongolia", _("Inner Mongolia 内蒙古")
+    LIAONING = "Liaoning", _("Liaoning 辽宁")
+    JILIN = "Jilin", _("Jilin 吉林")
+    HEILONGJIANG = "Heilongjiang", _("Heilongjiang 黑龙江")
+    SHANGHAI = "Shanghai", _("Shanghai 上海")
+    JIANGSU = "Jiangsu", _("Jiangsu 江苏")
+    ZHEJIANG = "Zhejiang", _("Zhejiang 浙江")
+    ANHUI = "Anhui", _("Anhui 安徽")
+    FUJIAN = "Fujian", _("Fujian 福建")
+    JIANGXI = "Jiangxi", _("Jiangxi 江西")
+    SHANDONG = "Shandong", _("Shandong 山东")
+    HENAN = "Henan", _("Henan 河南")
+    HUBEI = "Hubei", _("Hubei 湖北")
+    HUNAN = "Hunan", _("Hunan 湖南")
+    GUANGDONG = "Guangdong", _("Guangdong 广东")
+    GUANGXI = "Guangxi", _("Guangxi 广西")
+    HAINAN = "Hainan", _("Hainan 海南")
+    CHONGQING = "Chongqing", _("Chongqing 重庆")
+    SICHUAN = "Sichuan", _("Sichuan 四川")
+    GUIZHOU = "Guizhou", _("Guizhou 贵州")
+    YUNNAN = "Yunnan", _("Yunnan 云南")
+    TIBET = "Tibet", _("Tibet 西藏")
+    SHAANXI = "Shaanxi", _("Shaanxi 陕西")
+    GANSU = "Gansu", _("Gansu 甘肃")
+    QINGHAI = "Qinghai", _("Qinghai 青海")
+    NINGXIA = "Ningxia", _("Ningxia 宁夏")
+    XINJIANG = "Xinjiang", _("Xinjiang 新疆")

@@ -4,13 +4,14 @@ user that the services and the API's permission classes share (`core.permissions
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class OrganizationKind(models.TextChoices):
-    PROPONENT = "proponent", "Project proponent"
-    VERIFIER = "verifier", "Validation and verification body"
-    REGULATOR = "regulator", "Competent authority"
-    OPERATOR = "operator", "Registry operator"
+    PROPONENT = "proponent", _("Project proponent")
+    VERIFIER = "verifier", _("Validation and verification body")
+    REGULATOR = "regulator", _("Competent authority")
+    OPERATOR = "operator", _("Registry operator")
 
 
 def organization_kind(user: Any) -> str | None:

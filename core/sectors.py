@@ -6,25 +6,29 @@ sector. The numbering follows the CDM sectoral scopes that CCER methodology code
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Sector(models.TextChoices):
-    ENERGY_INDUSTRIES = "energy_industries", "Energy industries (renewable / non-renewable sources)"
-    ENERGY_DISTRIBUTION = "energy_distribution", "Energy distribution"
-    ENERGY_DEMAND = "energy_demand", "Energy demand"
-    MANUFACTURING = "manufacturing", "Manufacturing industries"
-    CHEMICAL = "chemical", "Chemical industries"
-    CONSTRUCTION = "construction", "Construction"
-    TRANSPORT = "transport", "Transport"
-    MINING = "mining", "Mining and mineral production"
-    METAL_PRODUCTION = "metal_production", "Metal production"
-    FUGITIVE_FUELS = "fugitive_fuels", "Fugitive emissions from fuels"
+    ENERGY_INDUSTRIES = (
+        "energy_industries",
+        _("Energy industries (renewable / non-renewable sources)"),
+    )
+    ENERGY_DISTRIBUTION = "energy_distribution", _("Energy distribution")
+    ENERGY_DEMAND = "energy_demand", _("Energy demand")
+    MANUFACTURING = "manufacturing", _("Manufacturing industries")
+    CHEMICAL = "chemical", _("Chemical industries")
+    CONSTRUCTION = "construction", _("Construction")
+    TRANSPORT = "transport", _("Transport")
+    MINING = "mining", _("Mining and mineral production")
+    METAL_PRODUCTION = "metal_production", _("Metal production")
+    FUGITIVE_FUELS = "fugitive_fuels", _("Fugitive emissions from fuels")
     FUGITIVE_INDUSTRIAL_GASES = (
         "fugitive_industrial_gases",
-        "Fugitive emissions from industrial gases",
+        _("Fugitive emissions from industrial gases"),
     )
-    SOLVENTS = "solvents", "Solvent use"
-    WASTE = "waste", "Waste handling and disposal"
-    FORESTRY = "forestry", "Afforestation and reforestation"
-    AGRICULTURE = "agriculture", "Agriculture"
-    DIGITAL_INFRASTRUCTURE = "digital_infrastructure", "Digital infrastructure"
+    SOLVENTS = "solvents", _("Solvent use")
+    WASTE = "waste", _("Waste handling and disposal")
+    FORESTRY = "forestry", _("Afforestation and reforestation")
+    AGRICULTURE = "agriculture", _("Agriculture")
+    DIGITAL_INFRASTRUCTURE = "digital_infrastructure", _("Digital infrastructure")

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 from core.provinces import Province
@@ -9,10 +10,10 @@ from core.sectors import Sector
 
 
 class MethodologyStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    SUPERSEDED = "superseded", "Superseded"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class ReadingQuantity(models.TextChoices):
@@ -20,9 +21,9 @@ class ReadingQuantity(models.TextChoices):
     30134-2): the quantities a methodology may take monitored parameters from, each in its unit
     (`READING_QUANTITY_UNITS`)."""
 
-    IT_ENERGY = "it_energy", "IT equipment energy: the sum over the readings"
-    TOTAL_ENERGY = "total_energy", "Total facility energy: the sum over the readings"
-    PUE = "pue", "Power usage effectiveness: total over IT energy, energy-weighted"
+    IT_ENERGY = "it_energy", _("IT equipment energy: the sum over the readings")
+    TOTAL_ENERGY = "total_energy", _("Total facility energy: the sum over the readings")
+    PUE = "pue", _("Power usage effectiveness: total over IT energy, energy-weighted")
 
 
 READING_QUANTITY_UNITS = {
@@ -43,8 +44,8 @@ class Methodology(TimeStampedModel):
     Status = MethodologyStatus
 
     class Kind(models.TextChoices):
-        REDUCTION = "reduction", "Emission reduction (ER = BE - PE - LE)"
-        ACCOUNTING = "accounting", "Accounting method (emissions)"
+        REDUCTION = "reduction", _("Emission reduction (ER = BE - PE - LE)")
+        ACCOUNTING = "accounting", _("Accounting method (emissions)")
 
     code = models.CharField(max_length=64)
     version = models.CharField(max_length=16)
@@ -134,9 +135,9 @@ class Parameter(models.Model):
     """An input of a methodology's calculation, in its unit."""
 
     class Kind(models.TextChoices):
-        FIXED = "fixed", "Fixed by the methodology"
-        EX_ANTE = "ex_ante", "Set at design (ex ante)"
-        MONITORED = "monitored", "Monitored per period"
+        FIXED = "fixed", _("Fixed by the methodology")
+        EX_ANTE = "ex_ante", _("Set at design (ex ante)")
+        MONITORED = "monitored", _("Monitored per period")
 
     methodology = models.ForeignKey(
         Methodology, on_delete=models.PROTECT, related_name="parameters"

@@ -9,10 +9,12 @@ from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from core.audit import record_event
 from core.errors import AccessDenied, Conflict, InvalidInput, InvalidTransition
+from core.messages import Message
 from core.sectors import Sector
 from methodologies import calculation, engine
 from methodologies.models import (
@@ -26,51 +28,81 @@ from methodologies.models import (
 from methodologies.reference import DatabaseReferences
 from methodologies.rules import can_author_methodologies
 
-VERSION_TAKEN = "Version {version} of {code} exists already."
-PUBLISHED_IMMUTABLE = (
-    "{identifier} is {status}: published versions never change; write a new version."
+VERSION_TAKEN = Message(gettext_noop("Version {version} of {code} exists already."))
+PUBLISHED_IMMUTABLE = Message(
+    gettext_noop("{identifier} is {status}: published versions never change; write a new version.")
 )
-NOT_A_DRAFT = "Only a draft can be published; {identifier} is {status}."
-DRAFT_NOT_CALCULABLE = "{identifier} is a draft: only published versions calculate."
-SECTOR_INVALID = '"{value}" is not a valid choice.'
-CREDITING_BOUNDS_REVERSED = "The maximum crediting period is shorter than the minimum."
-RESULT_NOT_EMISSIONS = (
-    "The result {symbol} is in {unit}: a methodology yields reductions or emissions, in tCO2e or "
-    "another mass of CO2 equivalent."
+NOT_A_DRAFT = Message(gettext_noop("Only a draft can be published; {identifier} is {status}."))
+DRAFT_NOT_CALCULABLE = Message(
+    gettext_noop("{identifier} is a draft: only published versions calculate.")
 )
-CERTIFICATE_ELECTRICITY_UNKNOWN = (
-    "{symbol} is no equation of this methodology: name the equation whose value is the net "
-    "electricity that also earns green certificates."
+SECTOR_INVALID = Message(gettext_noop('"{value}" is not a valid choice.'))
+CREDITING_BOUNDS_REVERSED = Message(
+    gettext_noop("The maximum crediting period is shorter than the minimum.")
 )
-CERTIFICATE_ELECTRICITY_NOT_ENERGY = (
-    "{symbol} is in {unit}: the electricity that earns green certificates is an energy, such as "
-    "MWh."
+RESULT_NOT_EMISSIONS = Message(
+    gettext_noop(
+        "The result {symbol} is in {unit}: a methodology yields reductions or emissions, in tCO2e "
+        "or another mass of CO2 equivalent."
+    )
 )
-READINGS_NOT_A_MAPPING = (
-    "A mapping of monitored parameters to the quantities of the data centre's readings they "
-    'take, such as {"E_IT": "it_energy", "PUE_PJ": "pue"}.'
+CERTIFICATE_ELECTRICITY_UNKNOWN = Message(
+    gettext_noop(
+        "{symbol} is no equation of this methodology: name the equation whose value is the net "
+        "electricity that also earns green certificates."
+    )
 )
-READINGS_UNKNOWN_PARAMETER = "{symbol} is no parameter of this methodology."
-READINGS_NOT_MONITORED = (
-    "{symbol} is {kind}: only a monitored parameter is taken from the data centre's readings."
+CERTIFICATE_ELECTRICITY_NOT_ENERGY = Message(
+    gettext_noop(
+        "{symbol} is in {unit}: the electricity that earns green certificates is an energy, such "
+        "as MWh."
+    )
 )
-READINGS_SERIES = (
-    "{symbol} is a series: a quantity of the readings is one value over the monitoring period."
+READINGS_NOT_A_MAPPING = Message(
+    gettext_noop(
+        "A mapping of monitored parameters to the quantities of the data centre's readings they "
+        'take, such as {"E_IT": "it_energy", "PUE_PJ": "pue"}.'
+    )
 )
-READINGS_UNKNOWN_QUANTITY = '"{quantity}" is no quantity of the readings: one of {choices}.'
-READINGS_UNIT = "{symbol} is in {unit}, and {quantity} is in {quantity_unit}: they do not convert."
-FACTOR_UNIT = "{unit} is not a known mass of CO2 per unit of energy, such as kgCO2/kWh."
-FACTOR_EXISTS = (
-    "An emission factor for {series} {region} {year} exists already; "
-    "published reference data never changes."
+READINGS_UNKNOWN_PARAMETER = Message(gettext_noop("{symbol} is no parameter of this methodology."))
+READINGS_NOT_MONITORED = Message(
+    gettext_noop(
+        "{symbol} is {kind}: only a monitored parameter is taken from the data centre's readings."
+    )
 )
-FACTOR_NEGATIVE = "An emission factor cannot be negative."
-NOT_APPROVED = (
-    "{identifier} is not approved by the competent authority: projects applying it are "
-    "neither registered nor issued credits."
+READINGS_SERIES = Message(
+    gettext_noop(
+        "{symbol} is a series: a quantity of the readings is one value over the monitoring period."
+    )
 )
-ALREADY_APPROVED = "{identifier} is approved already."
-APPROVE_PUBLISHED_ONLY = "Only a published version can be approved; {identifier} is {status}."
+READINGS_UNKNOWN_QUANTITY = Message(
+    gettext_noop('"{quantity}" is no quantity of the readings: one of {choices}.')
+)
+READINGS_UNIT = Message(
+    gettext_noop(
+        "{symbol} is in {unit}, and {quantity} is in {quantity_unit}: they do not convert."
+    )
+)
+FACTOR_UNIT = Message(
+    gettext_noop("{unit} is not a known mass of CO2 per unit of energy, such as kgCO2/kWh.")
+)
+FACTOR_EXISTS = Message(
+    gettext_noop(
+        "An emission factor for {series} {region} {year} exists already; "
+        "published reference data never changes."
+    )
+)
+FACTOR_NEGATIVE = Message(gettext_noop("An emission factor cannot be negative."))
+NOT_APPROVED = Message(
+    gettext_noop(
+        "{identifier} is not approved by the competent authority: projects applying it are "
+        "neither registered nor issued credits."
+    )
+)
+ALREADY_APPROVED = Message(gettext_noop("{identifier} is approved already."))
+APPROVE_PUBLISHED_ONLY = Message(
+    gettext_noop("Only a published version can be approved; {identifier} is {status}.")
+)
 
 # What adding a factor changed elsewhere: (object, before, after), audited by this service.
 Change = tuple[models.Model, dict[str, Any], dict[str, Any]]

@@ -42,6 +42,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from certificates.locks import lock_imports
@@ -51,28 +52,39 @@ from certificates.validity import first_of_next_month
 from core import rows
 from core.audit import record_event
 from core.errors import Conflict, InvalidInput
+from core.messages import Message
 
-GENERATOR_LINKED = (
-    "Generator {generator} earns credits under {project} from {start} to {end}: a plant's "
-    "electricity is credited under one project at a time."
+GENERATOR_LINKED = Message(
+    gettext_noop(
+        "Generator {generator} earns credits under {project} from {start} to {end}: a plant's "
+        "electricity is credited under one project at a time."
+    )
 )
-STRADDLES_START = (
-    "The GEC-CCER link governs electricity generated from {start} to {end}: file the part of "
-    "this period before {start} and the part from {start} on as separate reports."
+STRADDLES_START = Message(
+    gettext_noop(
+        "The GEC-CCER link governs electricity generated from {start} to {end}: file the part of "
+        "this period before {start} and the part from {start} on as separate reports."
+    )
 )
-STRADDLES_END = (
-    "The GEC-CCER link governs electricity generated from {start} to {end}: file the part of "
-    "this period up to {end} and the part after it as separate reports."
+STRADDLES_END = Message(
+    gettext_noop(
+        "The GEC-CCER link governs electricity generated from {start} to {end}: file the part of "
+        "this period up to {end} and the part after it as separate reports."
+    )
 )
-ABOVE_FROZEN = (
-    "This report claims {claimed} MWh of net electricity; the frozen green certificates of its "
-    "months (those whose first day lies in the period) cover {available} MWh: the rest earned "
-    "certificates not frozen for this project (sold, claimed, or not yet received from the GEC "
-    "system), and earns no credits."
+ABOVE_FROZEN = Message(
+    gettext_noop(
+        "This report claims {claimed} MWh of net electricity; the frozen green certificates of its "
+        "months (those whose first day lies in the period) cover {available} MWh: the rest earned "
+        "certificates not frozen for this project (sold, claimed, or not yet received from the GEC "
+        "system), and earns no credits."
+    )
 )
-NOT_ENOUGH_FROZEN = (
-    "The credited electricity needs {needed} frozen green certificates of {generator} for "
-    "{start} to {end}; {available} remain: nothing was issued."
+NOT_ENOUGH_FROZEN = Message(
+    gettext_noop(
+        "The credited electricity needs {needed} frozen green certificates of {generator} for "
+        "{start} to {end}; {available} remain: nothing was issued."
+    )
 )
 
 State = CertificateBlock.State

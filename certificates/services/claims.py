@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from certificates import rules
@@ -15,14 +16,25 @@ from certificates.splits import split_off
 from certificates.validity import is_expired
 from core.audit import record_event
 from core.errors import AccessDenied, Conflict, InvalidInput
+from core.messages import Message, Term
 
-QUANTITY_NOT_POSITIVE = "A quantity is a whole number of certificates, at least 1."
-PERIOD_REVERSED = "The period ends before it starts."
-NOT_ENOUGH = "Block {serial} holds {held} certificates; {asked} cannot be claimed."
-ALREADY_CLAIMED = "Block {serial} is claimed already: a certificate is claimed once."
-NOT_ACTIVE = "Block {serial} is {state}: only active certificates are claimed."
-EXPIRED = "Block {serial} expired on {expires_on}: expired certificates are not claimed."
-NOT_YOUR_DATA_CENTRE = "Your organisation has no data centre {data_centre}."
+QUANTITY_NOT_POSITIVE = Message(
+    gettext_noop("A quantity is a whole number of certificates, at least 1.")
+)
+PERIOD_REVERSED = Message(gettext_noop("The period ends before it starts."))
+NOT_ENOUGH = Message(
+    gettext_noop("Block {serial} holds {held} certificates; {asked} cannot be claimed.")
+)
+ALREADY_CLAIMED = Message(
+    gettext_noop("Block {serial} is claimed already: a certificate is claimed once.")
+)
+NOT_ACTIVE = Message(
+    gettext_noop("Block {serial} is {state}: only active certificates are claimed.")
+)
+EXPIRED = Message(
+    gettext_noop("Block {serial} expired on {expires_on}: expired certificates are not claimed.")
+)
+NOT_YOUR_DATA_CENTRE = Message(gettext_noop("Your organisation has no data centre {data_centre}."))
 
 
 def _check_input(quantity: int, period_start: date, period_end: date) -> None:
@@ -43,7 +55,12 @@ def _check_claimable(actor: User, block: CertificateBlock, quantity: int, today:
     if block.state == CertificateBlock.State.CLAIMED:
         raise Conflict(ALREADY_CLAIMED.format(serial=block.serial))
     if block.state != CertificateBlock.State.ACTIVE:
-        raise Conflict(NOT_ACTIVE.format(serial=block.serial, state=block.state))
+        raise Conflict(
+            NOT_ACTIVE.format(
+                serial=block.serial,
+                state=Term(block.state, CertificateBlock.State(block.state).label, lower=True),
+            )
+        )
     # The date decides, whether or not the expiry task has run yet.
     if is_expired(block.expires_on, today):
         raise Conflict(EXPIRED.format(serial=block.serial, expires_on=block.expires_on))

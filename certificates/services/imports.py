@@ -9,7 +9,8 @@ from functools import cache
 from typing import Any
 
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from accounts.models import Organization, User
 from certificates import rules
@@ -25,6 +26,7 @@ from certificates.validity import expires_on, is_expired
 from core.audit import record_event
 from core.errors import AccessDenied, InvalidRows
 from core.jobs import Progress, reporting
+from core.messages import Message
 from core.provinces import Province
 
 COLUMNS = (
@@ -43,19 +45,25 @@ DATA_COLUMNS = COLUMNS[2:]
 # Serial numbers are PostgreSQL bigints.
 MAX_SERIAL = 2**63 - 1
 
-NO_ROWS = "Send at least one row."
-REQUIRED = "This column is required."
-NOT_A_SERIAL = "A serial number is a whole number from 1 to 9223372036854775807."
-SERIALS_REVERSED = "serial_last is below serial_first."
-TOO_LONG = "At most {limit} characters."
-UNKNOWN_TYPE = "Not a generation type; one of: {choices}."
-UNKNOWN_PROVINCE = "Not a province of mainland China (e.g. Jiangsu or 江苏)."
-NOT_A_MONTH = "A month is written YYYY-MM, e.g. 2024-03."
-UNKNOWN_HOLDER = "No organisation has this unified social credit code."
-NOT_A_FLAG = "Write true or false."
-OVERLAPS_ROW = "Serials {first}-{last} overlap row {other} of this import."
-OVERLAPS_STORED = "Serials {first}-{last} overlap the imported range {other_first}-{other_last}."
-CONTRADICTS = "Serials {first}-{last} were imported with {column} {stored!r}, not {sent!r}."
+NO_ROWS = Message(gettext_noop("Send at least one row."))
+REQUIRED = Message(gettext_noop("This column is required."))
+NOT_A_SERIAL = Message(
+    gettext_noop("A serial number is a whole number from 1 to 9223372036854775807.")
+)
+SERIALS_REVERSED = Message(gettext_noop("serial_last is below serial_first."))
+TOO_LONG = Message(gettext_noop("At most {limit} characters."))
+UNKNOWN_TYPE = Message(gettext_noop("Not a generation type; one of: {choices}."))
+UNKNOWN_PROVINCE = Message(gettext_noop("Not a province of mainland China (e.g. Jiangsu or 江苏)."))
+NOT_A_MONTH = Message(gettext_noop("A month is written YYYY-MM, e.g. 2024-03."))
+UNKNOWN_HOLDER = Message(gettext_noop("No organisation has this unified social credit code."))
+NOT_A_FLAG = Message(gettext_noop("Write true or false."))
+OVERLAPS_ROW = Message(gettext_noop("Serials {first}-{last} overlap row {other} of this import."))
+OVERLAPS_STORED = Message(
+    gettext_noop("Serials {first}-{last} overlap the imported range {other_first}-{other_last}.")
+)
+CONTRADICTS = Message(
+    gettext_noop("Serials {first}-{last} were imported with {column} {stored!r}, not {sent!r}.")
+)
 
 TRUE = {"true", "1", "yes", "y", "是"}
 FALSE = {"false", "0", "no", "n", "否"}
@@ -67,9 +75,11 @@ LIMITS = {"generator_code": 64, "generator_name": 200}
 def _provinces() -> dict[str, str]:
     """Each province by its value and by its Chinese name (`Jiangsu`, `江苏`)."""
     names = {}
-    for province in Province:
-        names[province.value] = province.value
-        names[province.label.split()[-1]] = province.value
+    # The English labels end in the Chinese name ("Jiangsu 江苏"), whatever the request's language.
+    with translation.override("en"):
+        for province in Province:
+            names[province.value] = province.value
+            names[str(province.label).split()[-1]] = province.value
     return names
 
 
@@ -99,7 +109,8 @@ class _Row:
             try:
                 self.values[column] = parse(text) if parse else self._parse_text(column, text)
             except ValueError as error:
-                self.problems.append((column, str(error)))
+                # The Message itself, not str(): a web page shows it translated.
+                self.problems.append((column, error.args[0] if error.args else str(error)))
         if "province" in self.values:
             province = provinces.get(self.values["province"])
             if province is None:

@@ -3,22 +3,28 @@
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from compute import reference, rules
 from compute.models import DataCentre
 from core.audit import record_event
 from core.errors import AccessDenied, InvalidInput, violates
+from core.messages import Message
 
-NAME_BLANK = "A data centre needs a name."
-NAME_TAKEN = "Your organisation has a data centre named {name} already."
-NO_GRID_REGION = (
-    "No regional grid is stored for {province}: the installation loads the reference data."
+NAME_BLANK = Message(gettext_noop("A data centre needs a name."))
+NAME_TAKEN = Message(gettext_noop("Your organisation has a data centre named {name} already."))
+NO_GRID_REGION = Message(
+    gettext_noop(
+        "No regional grid is stored for {province}: the installation loads the reference data."
+    )
 )
-GRID_REGION_NEEDED = (
-    "{province} lies in more than one regional grid: name the grid_region, one of {choices}."
+GRID_REGION_NEEDED = Message(
+    gettext_noop(
+        "{province} lies in more than one regional grid: name the grid_region, one of {choices}."
+    )
 )
-GRID_REGION_WRONG = "{province} lies in {regions}, not in {grid_region}."
+GRID_REGION_WRONG = Message(gettext_noop("{province} lies in {regions}, not in {grid_region}."))
 
 
 def _grid_region(province: str, grid_region: str) -> str:

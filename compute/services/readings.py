@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from certificates.locks import lock_block
@@ -31,39 +32,58 @@ from compute.models import FIGURE_FIELDS, KWH_PER_CERTIFICATE, DataCentre, Readi
 from compute.services import summaries
 from core.audit import record_event
 from core.errors import AccessDenied, Conflict, InvalidInput, violates
+from core.messages import Message
 
-PERIOD_EMPTY = (
-    "The period is empty: period_end is the day after the period's last day (periods are "
-    "[period_start, period_end)), so it comes after period_start."
+PERIOD_EMPTY = Message(
+    gettext_noop(
+        "The period is empty: period_end is the day after the period's last day (periods are "
+        "[period_start, period_end)), so it comes after period_start."
+    )
 )
-PERIOD_REVERSED = "period_end comes before period_start."
-PERIOD_SPANS_YEARS = (
-    "A reading lies within one calendar year: period_end is at most {limit}, the 1 January "
-    "after period_start."
+PERIOD_REVERSED = Message(gettext_noop("period_end comes before period_start."))
+PERIOD_SPANS_YEARS = Message(
+    gettext_noop(
+        "A reading lies within one calendar year: period_end is at most {limit}, the 1 January "
+        "after period_start."
+    )
 )
-ENERGY_NEGATIVE = "An energy cannot be negative."
-WATER_NEGATIVE = "A volume of water cannot be negative."
-RATIO_TOO_LARGE = (
-    "These figures make a {figure} of {limit:.0E} or more, which no data centre has: check the "
-    "units of the energies and the water."
+ENERGY_NEGATIVE = Message(gettext_noop("An energy cannot be negative."))
+WATER_NEGATIVE = Message(gettext_noop("A volume of water cannot be negative."))
+RATIO_TOO_LARGE = Message(
+    gettext_noop(
+        "These figures make a {figure} of {limit:.0E} or more, which no data centre has: check the "
+        "units of the energies and the water."
+    )
 )
-IT_NOT_POSITIVE = "IT energy must be above zero: PUE divides by it."
-IT_ABOVE_TOTAL = "IT energy ({it} kWh) is part of the total facility energy ({total} kWh)."
-ONSITE_ABOVE_TOTAL = (
-    "On-site renewable electricity ({onsite} kWh) is part of the total facility energy "
-    "({total} kWh)."
+IT_NOT_POSITIVE = Message(gettext_noop("IT energy must be above zero: PUE divides by it."))
+IT_ABOVE_TOTAL = Message(
+    gettext_noop("IT energy ({it} kWh) is part of the total facility energy ({total} kWh).")
 )
-GREEN_ABOVE_GRID = (
-    "Green electricity above grid electricity: {quantity} certificates stand for "
-    "{certificate_kwh} kWh, and the data centre took {grid} kWh from the grid (total facility "
-    "energy minus on-site renewables)."
+ONSITE_ABOVE_TOTAL = Message(
+    gettext_noop(
+        "On-site renewable electricity ({onsite} kWh) is part of the total facility energy "
+        "({total} kWh)."
+    )
 )
-BLOCK_NOT_POSITIVE = "A block is named by its id, a whole number of at least 1."
-OVERLAP = (
-    "The period overlaps the current reading of {start} to {end} (period_end excluded); a "
-    "correction repeats a reading's period exactly."
+GREEN_ABOVE_GRID = Message(
+    gettext_noop(
+        "Green electricity above grid electricity: {quantity} certificates stand for "
+        "{certificate_kwh} kWh, and the data centre took {grid} kWh from the grid (total facility "
+        "energy minus on-site renewables)."
+    )
 )
-NOT_HELD = "The data centre's owner holds no green certificate block {block}."
+BLOCK_NOT_POSITIVE = Message(
+    gettext_noop("A block is named by its id, a whole number of at least 1.")
+)
+OVERLAP = Message(
+    gettext_noop(
+        "The period overlaps the current reading of {start} to {end} (period_end excluded); a "
+        "correction repeats a reading's period exactly."
+    )
+)
+NOT_HELD = Message(
+    gettext_noop("The data centre's owner holds no green certificate block {block}.")
+)
 
 MEASURED_FIELDS = ("total_energy_kwh", "it_energy_kwh", "onsite_renewable_kwh", "water_m3")
 

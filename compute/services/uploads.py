@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from compute import rules
@@ -27,6 +28,7 @@ from compute.services.readings import (
 )
 from core.errors import AccessDenied, InvalidInput, InvalidRows
 from core.jobs import Progress, reporting
+from core.messages import Message
 
 DATE_COLUMNS = ("period_start", "period_end")
 COLUMNS = (*DATE_COLUMNS, *MEASURED_FIELDS)
@@ -38,19 +40,25 @@ DEFAULTS: dict[str, Decimal | None] = {"onsite_renewable_kwh": Decimal(0), "wate
 PLACES = Decimal("0.001")
 WHOLE_DIGITS = 17
 
-NO_ROWS = "Send at least one row."
-REQUIRED = "This column is required."
-NOT_A_DATE = "A date is written YYYY-MM-DD, e.g. 2025-01-01."
-NOT_A_NUMBER = "Not a number: write digits, with a decimal point if need be, e.g. 1300000.5."
-TOO_PRECISE = "At most 3 decimal places."
-TOO_LARGE = "At most 17 digits before the decimal point."
-UNKNOWN_COLUMN = (
-    "Not a column of a reading upload; the columns are: {columns}. Certificates are claimed "
-    "with a reading posted alone."
+NO_ROWS = Message(gettext_noop("Send at least one row."))
+REQUIRED = Message(gettext_noop("This column is required."))
+NOT_A_DATE = Message(gettext_noop("A date is written YYYY-MM-DD, e.g. 2025-01-01."))
+NOT_A_NUMBER = Message(
+    gettext_noop("Not a number: write digits, with a decimal point if need be, e.g. 1300000.5.")
 )
-OVERLAPS_ROW = (
-    "The period overlaps row {other} of this upload ({start} to {end}, period_end excluded); a "
-    "period appears at most once in an upload."
+TOO_PRECISE = Message(gettext_noop("At most 3 decimal places."))
+TOO_LARGE = Message(gettext_noop("At most 17 digits before the decimal point."))
+UNKNOWN_COLUMN = Message(
+    gettext_noop(
+        "Not a column of a reading upload; the columns are: {columns}. Certificates are claimed "
+        "with a reading posted alone."
+    )
+)
+OVERLAPS_ROW = Message(
+    gettext_noop(
+        "The period overlaps row {other} of this upload ({start} to {end}, period_end excluded); a "
+        "period appears at most once in an upload."
+    )
 )
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -131,7 +139,8 @@ def _parse(number: int, raw: Mapping[str, Any]) -> _Row:
         try:
             row.values[column] = _date(text) if column in DATE_COLUMNS else _decimal(text)
         except ValueError as error:
-            row.problems.append((column, str(error)))
+            # The Message itself, not str(): a web page shows it translated.
+            row.problems.append((column, error.args[0] if error.args else str(error)))
     problems = reading_problems(
         row.values.get("period_start"),
         row.values.get("period_end"),

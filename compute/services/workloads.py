@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from compute import footprint, rules, selectors
@@ -23,36 +24,63 @@ from compute.models import DataCentre, Workload
 from compute.workloads import WORKLOAD_FIGURE_FIELDS
 from core.audit import record_event
 from core.errors import AccessDenied, Conflict, InvalidInput
+from core.messages import Message
 
-NAME_BLANK = "A workload needs a name."
-ACCELERATOR_BLANK = "Name the accelerator model, such as NVIDIA V100 or Huawei Ascend 910B."
-COUNT_NOT_POSITIVE = "A run uses at least one accelerator."
-HOURS_NOT_POSITIVE = "Hours must be above zero."
-MODEL_PARAMETERS_NOT_POSITIVE = "A model has at least one parameter."
-POWER_OR_ENERGY = (
-    "Give avg_power_watts (the average power per accelerator) or energy_kwh (the run's metered "
-    "energy before the PUE): one of the two."
+NAME_BLANK = Message(gettext_noop("A workload needs a name."))
+ACCELERATOR_BLANK = Message(
+    gettext_noop("Name the accelerator model, such as NVIDIA V100 or Huawei Ascend 910B.")
 )
-POWER_NOT_POSITIVE = "Average power must be above zero."
-ENERGY_NOT_POSITIVE = "Metered energy must be above zero."
-PUE_OR_HOST = (
-    "Give data_centre (the host, whose PUE and factors are used) or pue and grid_factor: one of "
-    "the two."
+COUNT_NOT_POSITIVE = Message(gettext_noop("A run uses at least one accelerator."))
+HOURS_NOT_POSITIVE = Message(gettext_noop("Hours must be above zero."))
+MODEL_PARAMETERS_NOT_POSITIVE = Message(gettext_noop("A model has at least one parameter."))
+POWER_OR_ENERGY = Message(
+    gettext_noop(
+        "Give avg_power_watts (the average power per accelerator) or energy_kwh (the run's metered "
+        "energy before the PUE): one of the two."
+    )
 )
-PUE_BELOW_ONE = "A PUE is at least 1: a facility's energy includes its IT energy (ISO/IEC 30134-2)."
-GRID_FACTOR_NEEDED = "With a pue, give the grid_factor (kgCO2e/kWh) too."
-GRID_FACTOR_WITH_HOST = (
-    "A hosted run uses its data centre's factors: give grid_factor only with a pue."
+POWER_NOT_POSITIVE = Message(gettext_noop("Average power must be above zero."))
+ENERGY_NOT_POSITIVE = Message(gettext_noop("Metered energy must be above zero."))
+PUE_OR_HOST = Message(
+    gettext_noop(
+        "Give data_centre (the host, whose PUE and factors are used) or pue and grid_factor: one "
+        "of the two."
+    )
 )
-GRID_FACTOR_NEGATIVE = "An emission factor cannot be negative."
-METRIC_VALUE_NEEDED = "A metric needs its value: how many units of work the run did."
-METRIC_NAME_NEEDED = "Name the unit of work the metric_value counts: tokens, queries, images."
-METRIC_NOT_POSITIVE = "The metric value must be above zero: the energy per unit divides by it."
-NOT_YOUR_DATA_CENTRE = "Your organisation has no data centre {data_centre}."
-NO_READINGS = "{name} has no readings yet: record its readings first, or give pue and grid_factor."
-NO_READINGS_OF_YEAR = "{name} has no readings of {year}; its years with readings: {years}."
-READINGS_GONE = "{name} has no current readings of {year} any more: nothing to recalculate with."
-TOO_LARGE = "The run's {figure} would be beyond what the registry records ({limit} or more)."
+PUE_BELOW_ONE = Message(
+    gettext_noop(
+        "A PUE is at least 1: a facility's energy includes its IT energy (ISO/IEC 30134-2)."
+    )
+)
+GRID_FACTOR_NEEDED = Message(gettext_noop("With a pue, give the grid_factor (kgCO2e/kWh) too."))
+GRID_FACTOR_WITH_HOST = Message(
+    gettext_noop("A hosted run uses its data centre's factors: give grid_factor only with a pue.")
+)
+GRID_FACTOR_NEGATIVE = Message(gettext_noop("An emission factor cannot be negative."))
+METRIC_VALUE_NEEDED = Message(
+    gettext_noop("A metric needs its value: how many units of work the run did.")
+)
+METRIC_NAME_NEEDED = Message(
+    gettext_noop("Name the unit of work the metric_value counts: tokens, queries, images.")
+)
+METRIC_NOT_POSITIVE = Message(
+    gettext_noop("The metric value must be above zero: the energy per unit divides by it.")
+)
+NOT_YOUR_DATA_CENTRE = Message(gettext_noop("Your organisation has no data centre {data_centre}."))
+NO_READINGS = Message(
+    gettext_noop(
+        "{name} has no readings yet: record its readings first, or give pue and grid_factor."
+    )
+)
+NO_READINGS_OF_YEAR = Message(
+    gettext_noop("{name} has no readings of {year}; its years with readings: {years}.")
+)
+READINGS_GONE = Message(
+    gettext_noop("{name} has no current readings of {year} any more: nothing to recalculate with.")
+)
+TOO_LARGE = Message(
+    gettext_noop("The run's {figure} would be beyond what the registry records ({limit} or more).")
+)
 
 
 def _blank(value: str) -> str:

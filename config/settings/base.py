@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language of the pages: the language cookie the switch sets, else the browser's.
     "django.middleware.locale.LocaleMiddleware",
+    # ...except the API's, which answers in English: what integrators parse.
+    "core.middleware.EnglishAPIMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -11,31 +11,44 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from core.audit import record_event
 from core.errors import AccessDenied, Conflict, InvalidInput
+from core.messages import Message, Term
 from core.roles import is_operator
 from registry.calendar.models import CalendarDay, CalendarYear
 from registry.calendar.working_days import is_weekday
 
-YEAR_TAKEN = "The working-day schedule of this year has already been entered."
-YEAR_INVALID = "Enter a year between 1 and 9999."
-SOURCE_REQUIRED = "This field may not be blank."
-SOURCE_TOO_LONG = "Ensure this field has no more than 500 characters."
-HOLIDAYS_REQUIRED = "List the public holidays of the year that fall on a weekday."
-DATE_OUTSIDE_YEAR = "{date} is not in {year}."
-DATE_REPEATED = "{date} is listed more than once."
-HOLIDAY_ON_WEEKEND = (
-    "{date} is a {weekday}: list only holidays that fall on a weekday, "
-    "a weekend day is off already."
+YEAR_TAKEN = Message(
+    gettext_noop("The working-day schedule of this year has already been entered.")
 )
-WORKING_DAY_ON_WEEKDAY = (
-    "{date} is a {weekday}: list only make-up working days that fall on a weekend, "
-    "a weekday is a working day already."
+YEAR_INVALID = Message(gettext_noop("Enter a year between 1 and 9999."))
+SOURCE_REQUIRED = Message(gettext_noop("This field may not be blank."))
+SOURCE_TOO_LONG = Message(gettext_noop("Ensure this field has no more than 500 characters."))
+HOLIDAYS_REQUIRED = Message(
+    gettext_noop("List the public holidays of the year that fall on a weekday.")
 )
-DATE_IN_BOTH_LISTS = "{date} cannot be both a public holiday and a make-up working day."
-NAME_TOO_LONG = "The name of {date} has more than 100 characters."
+DATE_OUTSIDE_YEAR = Message(gettext_noop("{date} is not in {year}."))
+DATE_REPEATED = Message(gettext_noop("{date} is listed more than once."))
+HOLIDAY_ON_WEEKEND = Message(
+    gettext_noop(
+        "{date} is a {weekday}: list only holidays that fall on a weekday, "
+        "a weekend day is off already."
+    )
+)
+WORKING_DAY_ON_WEEKDAY = Message(
+    gettext_noop(
+        "{date} is a {weekday}: list only make-up working days that fall on a weekend, "
+        "a weekday is a working day already."
+    )
+)
+DATE_IN_BOTH_LISTS = Message(
+    gettext_noop("{date} cannot be both a public holiday and a make-up working day.")
+)
+NAME_TOO_LONG = Message(gettext_noop("The name of {date} has more than 100 characters."))
 
 # What entering a year changed elsewhere: (object, before, after), audited by this service.
 Change = tuple[models.Model, dict[str, Any], dict[str, Any]]
@@ -65,7 +78,9 @@ def _check_days(entries: Sequence[Mapping[str, Any]], year: int, *, working: boo
         # Only the days that differ from the weekday rule are stored (see CalendarDay).
         if working == is_weekday(day):
             template = WORKING_DAY_ON_WEEKDAY if working else HOLIDAY_ON_WEEKEND
-            messages.append(template.format(date=day, weekday=day.strftime("%A")))
+            messages.append(
+                template.format(date=day, weekday=Term(day.strftime("%A"), WEEKDAYS[day.weekday()]))
+            )
         if len(entry.get("name", "")) > _NAME_MAX_LENGTH:
             messages.append(NAME_TOO_LONG.format(date=day))
     return messages

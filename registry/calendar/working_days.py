@@ -16,13 +16,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import chinese_calendar
+from django.utils.translation import gettext_noop
 
+from core.messages import Message
 from registry.calendar.models import CalendarYear
 
 # Monday is 0: Saturday and Sunday are the weekend.
 _FIRST_WEEKEND_DAY = 5
 
-BEYOND_CALENDAR = "This period would end after {last}, the last date the registry can write."
+BEYOND_CALENDAR = Message(
+    gettext_noop("This period would end after {last}, the last date the registry can write.")
+)
 
 
 class BeyondCalendar(ValueError):

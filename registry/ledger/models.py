@@ -5,6 +5,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.contrib.postgres.indexes import GistIndex
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from core.models import BigIntegerRange, TimeStampedModel
@@ -23,10 +24,10 @@ class HoldingAccount(TimeStampedModel):
     (retirement, cancellation, buffer pool) that belongs to no organisation."""
 
     class Kind(models.TextChoices):
-        HOLDING = "holding", "Holding"
-        RETIREMENT = "retirement", "Retirement (system)"
-        CANCELLATION = "cancellation", "Cancellation (system)"
-        BUFFER = "buffer", "Buffer pool (system)"
+        HOLDING = "holding", _("Holding")
+        RETIREMENT = "retirement", _("Retirement (system)")
+        CANCELLATION = "cancellation", _("Cancellation (system)")
+        BUFFER = "buffer", _("Buffer pool (system)")
 
     SYSTEM_KINDS = (Kind.RETIREMENT, Kind.CANCELLATION, Kind.BUFFER)
 
@@ -124,10 +125,10 @@ class CreditBlock(TimeStampedModel):
     range exactly."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        FROZEN = "frozen", "Frozen"
-        RETIRED = "retired", "Retired"
-        CANCELLED = "cancelled", "Cancelled"
+        ACTIVE = "active", _("Active")
+        FROZEN = "frozen", _("Frozen")
+        RETIRED = "retired", _("Retired")
+        CANCELLED = "cancelled", _("Cancelled")
 
     issuance = models.ForeignKey(Issuance, on_delete=models.PROTECT, related_name="blocks")
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="blocks")
@@ -181,12 +182,12 @@ class Movement(models.Model):
     range that overlaps its own within its issuance."""
 
     class Kind(models.TextChoices):
-        ISSUANCE = "issuance", "Issuance"
-        TRANSFER = "transfer", "Transfer"
-        RETIREMENT = "retirement", "Retirement"
-        CANCELLATION = "cancellation", "Cancellation"
-        FREEZE = "freeze", "Freeze"
-        UNFREEZE = "unfreeze", "Unfreeze"
+        ISSUANCE = "issuance", _("Issuance")
+        TRANSFER = "transfer", _("Transfer")
+        RETIREMENT = "retirement", _("Retirement")
+        CANCELLATION = "cancellation", _("Cancellation")
+        FREEZE = "freeze", _("Freeze")
+        UNFREEZE = "unfreeze", _("Unfreeze")
 
     kind = models.CharField(max_length=16, choices=Kind)
     issuance = models.ForeignKey(Issuance, on_delete=models.PROTECT, related_name="movements")
@@ -233,10 +234,10 @@ class Retirement(TimeStampedModel):
     retired for, why, and which serials."""
 
     class Purpose(models.TextChoices):
-        COMPLIANCE = "compliance", "Compliance offset in an emissions trading scheme"
-        EVENT_NEUTRALITY = "event_neutrality", "Carbon-neutral event"
-        CORPORATE_NEUTRALITY = "corporate_neutrality", "Corporate carbon neutrality"
-        PUBLIC_GOOD = "public_good", "Public good"
+        COMPLIANCE = "compliance", _("Compliance offset in an emissions trading scheme")
+        EVENT_NEUTRALITY = "event_neutrality", _("Carbon-neutral event")
+        CORPORATE_NEUTRALITY = "corporate_neutrality", _("Corporate carbon neutrality")
+        PUBLIC_GOOD = "public_good", _("Public good")
 
     block = models.OneToOneField(CreditBlock, on_delete=models.PROTECT, related_name="retirement")
     holder = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="retirements")

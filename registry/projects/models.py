@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from compute.models import DataCentre
@@ -19,19 +20,19 @@ AMOUNT_DECIMAL_PLACES = 6
 
 
 class ProjectStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLICITY = "publicity", "Publicity"
-    VALIDATION = "validation", "Validation"
-    REGISTRATION_REVIEW = "registration_review", "Registration review"
-    REGISTERED = "registered", "Registered"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    SUSPENDED = "suspended", "Suspended"
+    DRAFT = "draft", _("Draft")
+    PUBLICITY = "publicity", _("Publicity")
+    VALIDATION = "validation", _("Validation")
+    REGISTRATION_REVIEW = "registration_review", _("Registration review")
+    REGISTERED = "registered", _("Registered")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    SUSPENDED = "suspended", _("Suspended")
 
 
 class Opinion(models.TextChoices):
-    POSITIVE = "positive", "Positive"
-    NEGATIVE = "negative", "Negative"
+    POSITIVE = "positive", _("Positive")
+    NEGATIVE = "negative", _("Negative")
 
 
 class Project(TimeStampedModel):
@@ -135,13 +136,13 @@ class Project(TimeStampedModel):
 
 
 class MonitoringReportStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLICITY = "publicity", "Publicity"
-    VERIFICATION = "verification", "Verification"
-    ISSUANCE_REVIEW = "issuance_review", "Issuance review"
-    ISSUED = "issued", "Issued"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", _("Draft")
+    PUBLICITY = "publicity", _("Publicity")
+    VERIFICATION = "verification", _("Verification")
+    ISSUANCE_REVIEW = "issuance_review", _("Issuance review")
+    ISSUED = "issued", _("Issued")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class MonitoringReport(TimeStampedModel):
@@ -256,6 +257,21 @@ class MonitoringReport(TimeStampedModel):
         return f"M{self.pk:06d}"
 
 
+class TransitionAction(models.TextChoices):
+    """The acts a lifecycle's history records (`TransitionRecord.action`), named for a reader."""
+
+    CREATE = "create", _("Created")
+    SUBMIT = "submit", _("Submitted")
+    CLOSE_PUBLICITY = "close_publicity", _("Publicity closed")
+    VALIDATE = "validate", _("Validated")
+    REGISTER = "register", _("Registered")
+    VERIFY = "verify", _("Verified")
+    ISSUE = "issue", _("Issued")
+    REJECT = "reject", _("Rejected")
+    WITHDRAW = "withdraw", _("Withdrawn")
+    SUSPEND = "suspend", _("Suspended")
+
+
 class TransitionRecord(models.Model):
     """One move of a lifecycle: who, when, from which state to which, with a note."""
 
@@ -315,12 +331,12 @@ class ProjectComment(TimeStampedModel):
 
 
 class DocumentKind(models.TextChoices):
-    DESIGN_DOCUMENT = "design_document", "Project design document"
-    MONITORING_PLAN = "monitoring_plan", "Monitoring plan"
-    VALIDATION_REPORT = "validation_report", "Validation report"
-    MONITORING_REPORT = "monitoring_report", "Monitoring report"
-    VERIFICATION_REPORT = "verification_report", "Verification report"
-    EVIDENCE = "evidence", "Supporting evidence"
+    DESIGN_DOCUMENT = "design_document", _("Project design document")
+    MONITORING_PLAN = "monitoring_plan", _("Monitoring plan")
+    VALIDATION_REPORT = "validation_report", _("Validation report")
+    MONITORING_REPORT = "monitoring_report", _("Monitoring report")
+    VERIFICATION_REPORT = "verification_report", _("Verification report")
+    EVIDENCE = "evidence", _("Supporting evidence")
 
 
 class Document(models.Model):

@@ -73,13 +73,13 @@ def sign_in(browser, live_server, username: str, language: str = "en") -> None:
     the language switch sets)."""
     from selenium.webdriver.common.by import By
 
-    from tests.browser.actions import click
+    from tests.browser.actions import click, wait_for_element
     from tests.conftest import PASSWORD
 
     browser.delete_all_cookies()
     browser.get(f"{live_server.url}/login/")
     browser.add_cookie({"name": "django_language", "value": language})
     browser.get(f"{live_server.url}/login/")
-    browser.find_element(By.NAME, "username").send_keys(username)
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    wait_for_element(browser, (By.NAME, "username")).send_keys(username)
+    wait_for_element(browser, (By.NAME, "password")).send_keys(PASSWORD)
     click(browser, "login-submit")

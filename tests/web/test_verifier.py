@@ -191,7 +191,8 @@ def test_an_opinion_in_the_wrong_state_is_a_409_with_the_message(lifecycle, part
     )
 
     assert response.status_code == 409
-    assert "Cannot validate a project that is registration_review." in text(response)
+    # The page names the state as a reader does; the API says its code.
+    assert "Cannot validate a project that is registration review." in text(response)
 
 
 def test_an_opinion_during_publicity_is_a_409_naming_its_end(lifecycle, parties):

@@ -18,6 +18,7 @@ from compute.services.upload_jobs import UPLOAD_JOB, runs_as_job, start_upload_j
 from compute.services.uploads import upload_readings
 from core.errors import DomainError, InvalidRows
 from core.jobs import jobs_visible_to
+from core.messages import localized
 from core.models import Job
 from core.parsers import CSVParser
 from web.company.data_centre_forms import ReadingForm, ReadingUploadForm
@@ -97,7 +98,8 @@ def readings_upload(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         rows = CSVParser().parse(form.cleaned_data["file"])["rows"]
     except ParseError as error:
-        form.add_error("file", str(error.detail))
+        # The parser's message, English text by now: its translation by that text.
+        form.add_error("file", _(str(error.detail)))
         return render(request, template, context, status=400)
     try:
         if runs_as_job(rows):
@@ -105,7 +107,10 @@ def readings_upload(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("company:data-centre-upload-job", pk=job.pk)
         result = upload_readings(actor=request.user, data_centre=data_centre, rows=rows)
     except InvalidRows as error:
-        context["problems"] = error.errors["rows"]
+        context["problems"] = [
+            {**problem, "message": localized(problem["message"])}
+            for problem in error.errors["rows"]
+        ]
         return render(request, template, context, status=400)
     except DomainError as error:
         return refused(request, template, context, error)

@@ -13,6 +13,7 @@ from django.shortcuts import render
 
 from core import idempotency
 from core.errors import AccessDenied, DomainError, InvalidInput, NotFound
+from core.messages import localized
 
 # The hidden field that carries a form's idempotency key.
 KEY_FIELD = "idempotency_key"
@@ -69,14 +70,14 @@ def refused(
     a conflict's message above the form (409); denials and unknown objects as Django's 403 and
     404."""
     if isinstance(error, AccessDenied):
-        raise PermissionDenied(error.message)
+        raise PermissionDenied(localized(error.message))
     if isinstance(error, NotFound):
-        raise Http404(error.message)
+        raise Http404(localized(error.message))
     form = context.get("form")
     if isinstance(error, InvalidInput) and form is not None:
         for field, messages in error.errors.items():
             for message in messages:
-                form.add_error(field if field in form.fields else None, message)
+                form.add_error(field if field in form.fields else None, localized(message))
     else:
-        context["refusal"] = error.message
+        context["refusal"] = localized(error.message)
     return render(request, template, context, status=error.status_code)

@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization
 from compute import selectors as compute_selectors
 from core.errors import InvalidInput
+from core.messages import localized
 from core.provinces import Province
 from core.sectors import Sector
 from methodologies.models import Methodology, Parameter
 from registry.projects.models import DocumentKind
-from web.company.project_labels import DOCUMENT_KINDS
 
 # Engine field names: "parameters.EG_export" or, within a series, "parameters.EG_export[3]".
 PARAMETER_FIELD = re.compile(r"^parameters\.(?P<symbol>\w+)(?:\[(?P<index>\d+)\])?$")
@@ -154,7 +154,7 @@ def add_service_errors(form: forms.Form, error: InvalidInput, parameter_field=No
             index = match["index"]
             name = parameter_field(match["symbol"], None if index is None else int(index))
         for message in messages:
-            form.add_error(name if name in form.fields else None, message)
+            form.add_error(name if name in form.fields else None, localized(message))
 
 
 class DocumentForm(forms.Form):
@@ -176,5 +176,5 @@ class DocumentForm(forms.Form):
     def __init__(self, *args, subject: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [
-            (kind.value, DOCUMENT_KINDS[kind]) for kind in self.COMPANY_KINDS[subject]
+            (kind.value, kind.label) for kind in self.COMPANY_KINDS[subject]
         ]

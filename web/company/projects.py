@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, InvalidInput
+from core.messages import localized
 from methodologies import selectors as methodology_selectors
 from methodologies.models import Methodology
 from methodologies.services import calculate_methodology
 from registry.projects import selectors
-from registry.projects.models import DocumentKind, Project
+from registry.projects.models import DocumentKind, MonitoringReportStatus, Project, ProjectStatus
 from registry.projects.services import documents, projects
 from web.company import reports
 from web.company.project_forms import (
@@ -29,7 +30,6 @@ from web.company.project_forms import (
     add_service_errors,
     parameter_field_name,
 )
-from web.company.project_labels import PROJECT_STATES, REPORT_STATES
 from web.company.workspace import (
     DocumentUploadView,
     act,
@@ -45,9 +45,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
     """The company's projects and monitoring reports, grouped by state (or one state, with
     `?status=`), each with its running deadline, provisional ones marked."""
     status = request.GET.get("status", "")
-    project_groups = _groups(own_projects(request.user), PROJECT_STATES, status)
+    project_groups = _groups(own_projects(request.user), dict(ProjectStatus.choices), status)
     report_groups = _groups(
-        own_reports(request.user).order_by("-period_start"), REPORT_STATES, status
+        own_reports(request.user).order_by("-period_start"),
+        dict(MonitoringReportStatus.choices),
+        status,
     )
     return render(
         request,
@@ -55,7 +57,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         {
             "project_groups": project_groups,
             "report_groups": report_groups,
-            "states": {**REPORT_STATES, **PROJECT_STATES},
+            "states": {**dict(MonitoringReportStatus.choices), **dict(ProjectStatus.choices)},
             "status": status,
         },
     )
@@ -113,7 +115,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
             except InvalidInput as error:
                 add_service_errors(form, error)
             except DomainError as error:
-                form.add_error(None, error.message)
+                form.add_error(None, localized(error.message))
                 status = error.status_code
             else:
                 messages.success(
@@ -144,7 +146,7 @@ def project_estimate(request: HttpRequest) -> JsonResponse:
         for key, problems in error.errors.items():
             match = PARAMETER_FIELD.match(key)
             name = parameter_field_name(match["symbol"]) if match else "__all__"
-            errors.setdefault(name, []).extend(problems)
+            errors.setdefault(name, []).extend(localized(problem) for problem in problems)
         return JsonResponse({"errors": errors}, status=400)
     result = calculation.result
     return JsonResponse(
@@ -175,12 +177,9 @@ def project_detail(request: HttpRequest, pk: int, form=None, status: int = 200) 
 
 def _project_context(request: HttpRequest, project: Project, form=None) -> dict:
     project.deadline = deadline_of(project)
-    project.state_label = PROJECT_STATES.get(project.status, project.status)
     rows = selectors.documents_visible_to(request.user).filter(project=project, report__isnull=True)
     design_document = documents.current_document(project, DocumentKind.DESIGN_DOCUMENT)
     project_reports = own_reports(request.user).filter(project=project)
-    for report in project_reports:
-        report.state_label = REPORT_STATES.get(report.status, report.status)
     return {
         "project": project,
         "documents": document_rows(rows),

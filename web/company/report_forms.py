@@ -11,6 +11,7 @@ from rest_framework.exceptions import ParseError
 
 from accounts.models import Organization
 from core.errors import InvalidInput
+from core.messages import localized
 from core.parsers import CSVParser
 from methodologies.engine.errors import Refusal
 from methodologies.engine.inputs import read_number
@@ -37,7 +38,7 @@ def row_problem(row: int, column: str, message: str) -> str:
     return gettext("row %(row)s, column %(column)s: %(message)s") % {
         "row": row,
         "column": column,
-        "message": message,
+        "message": localized(message),
     }
 
 
@@ -150,7 +151,8 @@ class ReportForm(forms.Form):
         try:
             parsed = CSVParser().parse(upload)
         except ParseError as error:
-            self.add_error("series_file", str(error.detail))
+            # The parser's message, English text by now: its translation by that text.
+            self.add_error("series_file", gettext(str(error.detail)))
             return None
         if not parsed["rows"]:
             self.add_error("series_file", gettext("The file has a header but no rows."))
@@ -172,17 +174,17 @@ class ReportForm(forms.Form):
                     index = int(match["index"])
                     known = index < len(self.row_numbers)
                     row = self.row_numbers[index] if known else index + 1
-                    self.add_error(table, row_problem(row, match["symbol"], message))
+                    self.add_error(table, row_problem(row, match["symbol"], localized(message)))
                 elif match and match["symbol"] in scalars:
-                    self.add_error(parameter_field_name(match["symbol"]), message)
+                    self.add_error(parameter_field_name(match["symbol"]), localized(message))
                 elif match:
                     problem = gettext("column %(column)s: %(message)s") % {
                         "column": match["symbol"],
-                        "message": message,
+                        "message": localized(message),
                     }
                     self.add_error(table, problem)
                 else:
-                    self.add_error(key if key in self.fields else None, message)
+                    self.add_error(key if key in self.fields else None, localized(message))
 
 
 def _cell_problem(text: str) -> str | None:
@@ -190,5 +192,5 @@ def _cell_problem(text: str) -> str | None:
     try:
         read_number(text)
     except Refusal as refusal:
-        return refusal.message
+        return localized(refusal.message)
     return None

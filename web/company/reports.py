@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, InvalidInput
+from core.messages import localized
 from registry.projects import selectors
 from registry.projects.models import DocumentKind, MonitoringReport
 from registry.projects.services import documents
 from registry.projects.services import reports as report_services
 from web.company.project_forms import DocumentForm
-from web.company.project_labels import PROJECT_STATES, REPORT_STATES
 from web.company.report_forms import ReportForm
 from web.company.workspace import (
     DocumentUploadView,
@@ -34,7 +34,6 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
     `create_report` (a project not registered is the service's 409); refusals come back
     next to their fields, a refused cell named by row and column (400)."""
     project = get_object_or_404(own_projects(request.user), pk=pk)
-    project.state_label = PROJECT_STATES.get(project.status, project.status)
     form = ReportForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -54,7 +53,7 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
             except InvalidInput as error:
                 form.add_service_errors(error)
             except DomainError as error:
-                form.add_error(None, error.message)
+                form.add_error(None, localized(error.message))
                 status = error.status_code
             else:
                 messages.success(
@@ -77,7 +76,6 @@ def report_detail(request: HttpRequest, pk: int, form=None, status: int = 200) -
     buttons for the company's next acts."""
     report = _own_report(request, pk)
     report.deadline = deadline_of(report)
-    report.state_label = REPORT_STATES.get(report.status, report.status)
     rows = selectors.documents_visible_to(request.user).filter(report=report)
     trace = report.calculation_trace or {}
     context = {

@@ -4,7 +4,7 @@ its pages."""
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from web.company.project_labels import PROJECT_STATES, REPORT_STATES
+from registry.projects.models import MonitoringReportStatus, ProjectStatus
 from web.company.workspace import own_projects, own_reports
 
 
@@ -23,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The company's overview: its projects and monitoring reports counted by state, with
     links to them; the holdings' part is its own template."""
     context = {
-        "project_counts": _counts(own_projects(request.user), PROJECT_STATES),
-        "report_counts": _counts(own_reports(request.user), REPORT_STATES),
+        "project_counts": _counts(own_projects(request.user), dict(ProjectStatus.choices)),
+        "report_counts": _counts(own_reports(request.user), dict(MonitoringReportStatus.choices)),
     }
     return render(request, "web/company/home.html", context)

@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.errors import AccessDenied, DomainError, InvalidInput, NotFound
+from core.messages import localized
 from registry.projects import selectors
-from registry.projects.models import MonitoringReport, Project
+from registry.projects.models import MonitoringReport, Project, TransitionAction
 from registry.projects.services import documents
 from web.company.project_forms import DocumentForm, add_service_errors
-from web.company.project_labels import ACTIONS, DOCUMENT_KINDS
 
 PUBLICITY_ENDS = gettext_lazy("Publicity ends")
 REVIEW_DUE = gettext_lazy("Review due")
@@ -53,16 +53,15 @@ def deadline_of(obj: Project | MonitoringReport) -> Deadline | None:
 
 
 def document_rows(queryset) -> list:
-    rows = list(queryset.select_related(None).order_by("uploaded_at", "pk"))
-    for row in rows:
-        row.kind_label = DOCUMENT_KINDS.get(row.kind, row.kind)
-    return rows
+    return list(queryset.select_related(None).order_by("uploaded_at", "pk"))
 
 
 def history_rows(queryset) -> list:
     rows = list(queryset)
+    # The history's acts are codes without choices on the field: their labels by code.
+    labels = dict(TransitionAction.choices)
     for row in rows:
-        row.action_label = ACTIONS.get(row.action, row.action)
+        row.action_label = labels.get(row.action, row.action)
     return rows
 
 
@@ -70,10 +69,10 @@ def refused(request: HttpRequest, error: DomainError, page: Callable[[int], Http
     """A service's refusal: 403 and 404 as Django's, any other shown on `page` with its
     status (409 for a state that does not allow the act)."""
     if isinstance(error, AccessDenied):
-        raise PermissionDenied(error.message)
+        raise PermissionDenied(localized(error.message))
     if isinstance(error, NotFound):
-        raise Http404(error.message)
-    messages.error(request, error.message)
+        raise Http404(localized(error.message))
+    messages.error(request, localized(error.message))
     return page(error.status_code)
 
 

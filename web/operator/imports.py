@@ -20,6 +20,7 @@ from certificates.services.import_jobs import IMPORT_JOB, runs_as_job, start_imp
 from certificates.services.imports import import_certificates
 from core import jobs
 from core.errors import DomainError, InvalidRows
+from core.messages import localized
 from core.models import Job
 from core.parsers import JSON_TOO_DEEP, CSVParser, too_deep
 from web.operator.forms import ImportForm
@@ -44,7 +45,7 @@ def _rows(upload) -> list[dict[str, Any]]:
         except UnicodeDecodeError as error:
             raise Unreadable(_("A JSON file is read as UTF-8 text.")) from error
         if too_deep(text, settings.JSON_MAX_DEPTH) is not None:
-            raise Unreadable(JSON_TOO_DEEP.format(limit=settings.JSON_MAX_DEPTH))
+            raise Unreadable(localized(JSON_TOO_DEEP.format(limit=settings.JSON_MAX_DEPTH)))
         try:
             data = json.loads(text)
         except ValueError as error:
@@ -53,7 +54,8 @@ def _rows(upload) -> list[dict[str, Any]]:
         try:
             data = CSVParser().parse(io.BytesIO(content))
         except ParseError as error:
-            raise Unreadable(str(error.detail)) from error
+            # The parser's message, English text by now: its translation by that text.
+            raise Unreadable(_(str(error.detail))) from error
     serializer = ImportInputSerializer(data=data if isinstance(data, dict) else {"rows": data})
     if not serializer.is_valid():
         raise Unreadable(" ".join(str(m) for ms in serializer.errors.values() for m in ms))
@@ -91,7 +93,11 @@ def imports(request: HttpRequest) -> HttpResponse:
             return redirect("operator:job", pk=job.pk)
         result = import_certificates(actor=request.user, rows=rows)
     except InvalidRows as error:
-        context = _context(request, form, problems=error.errors["rows"])
+        problems = [
+            {**problem, "message": localized(problem["message"])}
+            for problem in error.errors["rows"]
+        ]
+        context = _context(request, form, problems=problems)
         return render(request, PAGE, context, status=400)
     except DomainError as error:
         return refused(request, error, PAGE, _context(request, form), form)

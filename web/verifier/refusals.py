@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from core.errors import DomainError, InvalidInput, NotFound
+from core.messages import localized
 
 
 def refused(
@@ -22,11 +23,11 @@ def refused(
     """The page again with the service's reason, answered with the error's status. Field
     errors go next to the form's fields; one the form has no field for goes above them."""
     if isinstance(error, NotFound):
-        raise Http404(error.message)
+        raise Http404(localized(error.message))
     if isinstance(error, InvalidInput) and form is not None:
         for field, field_messages in error.errors.items():
             for message in field_messages:
-                form.add_error(field if field in form.fields else None, str(message))
+                form.add_error(field if field in form.fields else None, localized(message))
     else:
-        messages.error(request, error.message)
+        messages.error(request, localized(error.message))
     return render(request, template, context, status=error.status_code)

@@ -5,11 +5,13 @@ from decimal import ROUND_FLOOR, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_noop
 
 from accounts.models import Organization, User
 from certificates.services import ccer_link
 from core.audit import record_event
 from core.errors import AccessDenied, Conflict, InvalidInput, InvalidTransition, violates
+from core.messages import Message
 from methodologies.services import require_approved
 from registry.ledger import rules, totals
 from registry.ledger.locks import lock_accounts_shared
@@ -20,17 +22,27 @@ from registry.projects.models import MonitoringReport
 from registry.projects.services.lifecycle import check_allowed, move
 from registry.projects.services.reports import above_estimate, estimate_bound
 
-NOTHING_TO_ISSUE = "The verified amount {verified} tCO2e rounds down to no whole credit."
-INTO_FROZEN_ACCOUNT = "Account {account} is frozen: nothing is issued into it until it is unfrozen."
-ABOVE_ESTIMATE = (
-    "The verified {verified} tCO2e is more than {factor} times the project's estimate for the "
-    "period ({bound} tCO2e): issue it only with an override and its reason."
+NOTHING_TO_ISSUE = Message(
+    gettext_noop("The verified amount {verified} tCO2e rounds down to no whole credit.")
 )
-OVERRIDE_REASON_REQUIRED = "An override needs its reason."
-ABOVE_MAXIMUM = "One claim earns at most {limit} credits; this one would earn {quantity}."
-SERIALS_EXHAUSTED = (
-    "The ledger has {left} serial numbers left, fewer than the {quantity} credits to issue: "
-    "nothing was issued."
+INTO_FROZEN_ACCOUNT = Message(
+    gettext_noop("Account {account} is frozen: nothing is issued into it until it is unfrozen.")
+)
+ABOVE_ESTIMATE = Message(
+    gettext_noop(
+        "The verified {verified} tCO2e is more than {factor} times the project's estimate for the "
+        "period ({bound} tCO2e): issue it only with an override and its reason."
+    )
+)
+OVERRIDE_REASON_REQUIRED = Message(gettext_noop("An override needs its reason."))
+ABOVE_MAXIMUM = Message(
+    gettext_noop("One claim earns at most {limit} credits; this one would earn {quantity}.")
+)
+SERIALS_EXHAUSTED = Message(
+    gettext_noop(
+        "The ledger has {left} serial numbers left, fewer than the {quantity} credits to issue: "
+        "nothing was issued."
+    )
 )
 
 # The serial columns are PostgreSQL bigint (at most 2^63 - 1), and the exclusion constraint's

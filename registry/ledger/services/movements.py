@@ -11,31 +11,47 @@ rows it locks.
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Organization, User
 from core import rows
 from core.audit import record_event
 from core.errors import AccessDenied, Conflict, InvalidInput, violates
+from core.messages import Message, Term
 from registry.ledger import rules, totals
 from registry.ledger.locks import lock_account, lock_accounts_shared, lock_block
 from registry.ledger.models import CreditBlock, HoldingAccount, Movement, Retirement
 
-NOT_ENOUGH = "Block {serial} holds {held} credits; {asked} cannot move."
-NOT_ACTIVE = "Block {serial} is {status}: only active credits move."
-NOT_FROZEN = "Block {serial} is {status}, not frozen."
-ACCOUNT_FROZEN = "Account {account} is frozen: nothing moves in or out until it is unfrozen."
-ACCOUNT_ALREADY = "Account {account} is {state} already."
-SYSTEM_TARGET = (
-    "Credits are transferred to holding accounts only; retirement and cancellation have calls of "
-    "their own."
+NOT_ENOUGH = Message(gettext_noop("Block {serial} holds {held} credits; {asked} cannot move."))
+NOT_ACTIVE = Message(gettext_noop("Block {serial} is {status}: only active credits move."))
+NOT_FROZEN = Message(gettext_noop("Block {serial} is {status}, not frozen."))
+ACCOUNT_FROZEN = Message(
+    gettext_noop("Account {account} is frozen: nothing moves in or out until it is unfrozen.")
 )
-SAME_ACCOUNT = "The credits are in that account already."
-BLOCK_MOVED = "Block {serial} changed while this request was processed; read it again."
-QUANTITY_NOT_POSITIVE = "A quantity is a whole number of credits, at least 1."
-DEFAULT_EXISTS = "{organization} has a default account already: {account}."
+ACCOUNT_ALREADY = Message(gettext_noop("Account {account} is {state} already."))
+SYSTEM_TARGET = Message(
+    gettext_noop(
+        "Credits are transferred to holding accounts only; retirement and cancellation have calls "
+        "of their own."
+    )
+)
+SAME_ACCOUNT = Message(gettext_noop("The credits are in that account already."))
+BLOCK_MOVED = Message(
+    gettext_noop("Block {serial} changed while this request was processed; read it again.")
+)
+QUANTITY_NOT_POSITIVE = Message(
+    gettext_noop("A quantity is a whole number of credits, at least 1.")
+)
+DEFAULT_EXISTS = Message(gettext_noop("{organization} has a default account already: {account}."))
 # The partial unique index that keeps one default account per organisation.
 ONE_DEFAULT_ACCOUNT = "account_one_default_per_organization"
 CANCELLABLE = (CreditBlock.Status.ACTIVE, CreditBlock.Status.FROZEN)
+
+
+def _state(block: CreditBlock) -> Term:
+    return Term(block.status, CreditBlock.Status(block.status).label, lower=True)
 
 
 def system_account(kind: str) -> HoldingAccount:
@@ -45,7 +61,9 @@ def system_account(kind: str) -> HoldingAccount:
         return account
     try:
         with transaction.atomic():
-            label = HoldingAccount.Kind(kind).label
+            # A stored name: in English, whatever the language of the request that opens it.
+            with translation.override("en"):
+                label = str(HoldingAccount.Kind(kind).label)
             return HoldingAccount.objects.create(kind=kind, name=f"Registry {label} account")
     except IntegrityError:
         # Another movement opened it first.
@@ -116,7 +134,7 @@ def _check_movable(actor: User, block: CreditBlock, account: HoldingAccount, qua
     if not rules.holds(actor, account):
         raise AccessDenied()
     if block.status != CreditBlock.Status.ACTIVE:
-        raise Conflict(NOT_ACTIVE.format(serial=block.serial, status=block.status))
+        raise Conflict(NOT_ACTIVE.format(serial=block.serial, status=_state(block)))
     if quantity > block.quantity:
         raise Conflict(NOT_ENOUGH.format(serial=block.serial, held=block.quantity, asked=quantity))
 
@@ -242,7 +260,7 @@ def cancel_credits(
         raise Conflict(BLOCK_MOVED.format(serial=locked.serial))
     quantity = locked.quantity if quantity is None else quantity
     if locked.status not in CANCELLABLE:
-        raise Conflict(NOT_ACTIVE.format(serial=locked.serial, status=locked.status))
+        raise Conflict(NOT_ACTIVE.format(serial=locked.serial, status=_state(locked)))
     if quantity > locked.quantity:
         raise Conflict(
             NOT_ENOUGH.format(serial=locked.serial, held=locked.quantity, asked=quantity)
@@ -319,7 +337,7 @@ def set_account_frozen(
     # Exclusive: waits for movements holding the account's shared lock to finish.
     account = lock_account(account.pk)
     if account.frozen == frozen:
-        state = "frozen" if frozen else "not frozen"
+        state = Term("frozen", _("frozen")) if frozen else Term("not frozen", _("not frozen"))
         raise Conflict(ACCOUNT_ALREADY.format(account=account.name, state=state))
     account.frozen = frozen
     account.save(update_fields=["frozen"])

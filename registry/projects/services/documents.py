@@ -11,29 +11,41 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from accounts.models import User
 from core import files
 from core.audit import record_event
 from core.errors import AccessDenied, Conflict, InvalidInput
+from core.messages import Message, Term
 from registry.projects import rules
 from registry.projects.locks import lock_project, lock_report
 from registry.projects.models import Document, DocumentKind, MonitoringReport, Project
 
-KIND_NOT_FOR_PROJECT = "A project carries these kinds of document: {kinds}."
-KIND_NOT_FOR_REPORT = "A monitoring report carries these kinds of document: {kinds}."
-NOT_UPLOADER = (
-    "Only the company (its design and reports) or the engaged verifier (the report behind its "
-    "opinion) may attach a {kind} to this {object}."
+KIND_NOT_FOR_PROJECT = Message(gettext_noop("A project carries these kinds of document: {kinds}."))
+KIND_NOT_FOR_REPORT = Message(
+    gettext_noop("A monitoring report carries these kinds of document: {kinds}.")
 )
-PROPONENT_CLOSED = (
-    "The company attaches documents to a {object} while it is a draft; it is {status}."
+NOT_UPLOADER = Message(
+    gettext_noop(
+        "Only the company (its design and reports) or the engaged verifier (the report behind its "
+        "opinion) may attach a {kind} to this {object}."
+    )
 )
-VERIFIER_CLOSED = (
-    "The engaged verifier attaches documents while its opinion is pending; the {object} is "
-    "{status}."
+PROPONENT_CLOSED = Message(
+    gettext_noop(
+        "The company attaches documents to a {object} while it is a draft; it is {status}."
+    )
 )
-DOCUMENT_REQUIRED = "A {object} cannot {action} without its {kind}: attach it first ({code})."
+VERIFIER_CLOSED = Message(
+    gettext_noop(
+        "The engaged verifier attaches documents while its opinion is pending; the {object} is "
+        "{status}."
+    )
+)
+DOCUMENT_REQUIRED = Message(
+    gettext_noop("A {object} cannot {action} without its {kind}: attach it first ({code}).")
+)
 
 # While the engaged verifier's opinion is pending, it may attach its report and evidence.
 OPINION_PENDING = {
@@ -45,8 +57,27 @@ OPINION_PENDING = {
 }
 
 
-def _object_name(obj: Project | MonitoringReport) -> str:
-    return "project" if isinstance(obj, Project) else "monitoring report"
+# The acts a missing document holds up, as DOCUMENT_REQUIRED names them.
+REQUIRED_FOR = {
+    "go to publicity": pgettext_lazy("held up without a document", "go to publicity"),
+    "be validated": pgettext_lazy("held up without a document", "be validated"),
+    "be verified": pgettext_lazy("held up without a document", "be verified"),
+}
+
+
+def _object_name(obj: Project | MonitoringReport) -> Term:
+    if isinstance(obj, Project):
+        return Term("project", gettext_lazy("project"))
+    return Term("monitoring report", gettext_lazy("monitoring report"))
+
+
+def _kind(kind: str) -> Term:
+    label = DocumentKind(kind).label
+    return Term(label.lower(), label, lower=True)
+
+
+def _state(obj: Project | MonitoringReport) -> Term:
+    return Term(obj.status, obj.Status(obj.status).label, lower=True)
 
 
 def _engaged_verifier_id(obj: Project | MonitoringReport) -> int:
@@ -59,18 +90,16 @@ def _side(actor: Any, project: Project, obj: Project | MonitoringReport, kind: s
         return "proponent"
     if rules.is_document_verifier(actor, _engaged_verifier_id(obj), kind):
         return "verifier"
-    raise AccessDenied(
-        NOT_UPLOADER.format(kind=DocumentKind(kind).label.lower(), object=_object_name(obj))
-    )
+    raise AccessDenied(NOT_UPLOADER.format(kind=_kind(kind), object=_object_name(obj)))
 
 
 def _check_open(obj: Project | MonitoringReport, side: str) -> None:
     """409 unless the object can still change for that side."""
     name = _object_name(obj)
     if side == "proponent" and obj.status != "draft":
-        raise Conflict(PROPONENT_CLOSED.format(object=name, status=obj.status))
+        raise Conflict(PROPONENT_CLOSED.format(object=name, status=_state(obj)))
     if side == "verifier" and obj.status not in OPINION_PENDING[name]:
-        raise Conflict(VERIFIER_CLOSED.format(object=name, status=obj.status))
+        raise Conflict(VERIFIER_CLOSED.format(object=name, status=_state(obj)))
 
 
 def _check_kind(obj: Project | MonitoringReport, kind: str) -> None:
@@ -207,8 +236,8 @@ def require_document(obj: Project | MonitoringReport, kind: str, action: str) ->
         raise Conflict(
             DOCUMENT_REQUIRED.format(
                 object=_object_name(obj),
-                action=action,
-                kind=DocumentKind(kind).label.lower(),
+                action=Term(action, REQUIRED_FOR.get(action, action)),
+                kind=_kind(kind),
                 code=kind,
             )
         )

@@ -3,9 +3,11 @@
 from typing import Any, TypeVar
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from core.audit import record_event
 from core.errors import AccessDenied, InvalidTransition
+from core.messages import Message, Term
 from registry.calendar.working_days import add_working_days, period_ended, publicity_over_on
 from registry.projects.locks import lock
 from registry.projects.models import (
@@ -18,8 +20,20 @@ from registry.projects.models import (
 
 Lifecycle = TypeVar("Lifecycle", Project, MonitoringReport)
 
-NOT_ALLOWED = "Cannot {action} a {kind} that is {status}."
-PUBLICITY_NOT_ENDED = "The publicity period runs until {date}."
+NOT_ALLOWED = Message(gettext_noop("Cannot {action} a {kind} that is {status}."))
+PUBLICITY_NOT_ENDED = Message(gettext_noop("The publicity period runs until {date}."))
+# The words NOT_ALLOWED is filled with, as a reader of the web pages reads them.
+ACTS = {
+    "submit": pgettext_lazy("act", "submit"),
+    "close_publicity": pgettext_lazy("act", "close publicity"),
+    "validate": pgettext_lazy("act", "validate"),
+    "register": pgettext_lazy("act", "register"),
+    "reject": pgettext_lazy("act", "reject"),
+    "withdraw": pgettext_lazy("act", "withdraw"),
+    "verify": pgettext_lazy("act", "verify"),
+    "issue": pgettext_lazy("act", "issue"),
+}
+KINDS = {Project: gettext_lazy("project"), MonitoringReport: gettext_lazy("monitoring report")}
 
 
 def check_allowed(obj: Project | MonitoringReport, action: str) -> None:
@@ -28,7 +42,11 @@ def check_allowed(obj: Project | MonitoringReport, action: str) -> None:
     if obj.status not in allowed_from:
         kind = "project" if isinstance(obj, Project) else "monitoring report"
         raise InvalidTransition(
-            NOT_ALLOWED.format(action=action.replace("_", " "), kind=kind, status=obj.status)
+            NOT_ALLOWED.format(
+                action=Term(action.replace("_", " "), ACTS.get(action, action)),
+                kind=Term(kind, KINDS[type(obj)]),
+                status=Term(obj.status, obj.Status(obj.status).label, lower=True),
+            )
         )
 
 

@@ -17,41 +17,59 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from accounts.models import Organization
 from compute.models import DataCentre
 from compute.periods import SpanReadings, span_readings
 from core.errors import Conflict, InvalidInput
+from core.messages import Message
 from methodologies.models import Methodology
 from registry.projects.models import Project
 
-DATA_CENTRE_REQUIRED = (
-    "Under {identifier} the reports take {parameters} from the readings of the project's data "
-    "centre: name it (one of your organisation's data centres)."
+DATA_CENTRE_REQUIRED = Message(
+    gettext_noop(
+        "Under {identifier} the reports take {parameters} from the readings of the project's data "
+        "centre: name it (one of your organisation's data centres)."
+    )
 )
-DATA_CENTRE_NOT_MONITORED = (
-    "Only projects whose reports take monitored parameters from a data centre's readings name a "
-    "data centre; under {identifier} they take none."
+DATA_CENTRE_NOT_MONITORED = Message(
+    gettext_noop(
+        "Only projects whose reports take monitored parameters from a data centre's readings name "
+        "a data centre; under {identifier} they take none."
+    )
 )
-DATA_CENTRE_NOT_OWN = "The data centre must be one of the proponent's own."
-DATA_CENTRE_MISSING = (
-    "{reference} names no data centre, and under {identifier} its reports take {parameters} from "
-    "the data centre's readings: withdraw it and file it again naming its data centre."
+DATA_CENTRE_NOT_OWN = Message(gettext_noop("The data centre must be one of the proponent's own."))
+DATA_CENTRE_MISSING = Message(
+    gettext_noop(
+        "{reference} names no data centre, and under {identifier} its reports take {parameters} "
+        "from the data centre's readings: withdraw it and file it again naming its data centre."
+    )
 )
-FROM_READINGS = (
-    "Taken from the readings of the project's data centre over the monitoring period: it "
-    "cannot be reported."
+FROM_READINGS = Message(
+    gettext_noop(
+        "Taken from the readings of the project's data centre over the monitoring period: it "
+        "cannot be reported."
+    )
 )
-ACROSS_START = (
-    "The data centre's reading of {start} to {end} (period_end excluded) runs across the start "
-    "of the monitoring period: a report counts whole readings, so start it on {start} or {end}."
+ACROSS_START = Message(
+    gettext_noop(
+        "The data centre's reading of {start} to {end} (period_end excluded) runs across the start "
+        "of the monitoring period: a report counts whole readings, so start it on {start} or {end}."
+    )
 )
-ACROSS_END = (
-    "The data centre's reading of {start} to {end} (period_end excluded) runs across the end of "
-    "the monitoring period: a report counts whole readings, so end it on {before} or {last}."
+ACROSS_END = Message(
+    gettext_noop(
+        "The data centre's reading of {start} to {end} (period_end excluded) runs across the end "
+        "of the monitoring period: a report counts whole readings, so end it on {before} or "
+        "{last}."
+    )
 )
-UNCOVERED = (
-    "The readings of data centre {data_centre} do not cover {days} of the monitoring period: "
-    "record them first."
+UNCOVERED = Message(
+    gettext_noop(
+        "The readings of data centre {data_centre} do not cover {days} of the monitoring period: "
+        "record them first."
+    )
 )
 
 

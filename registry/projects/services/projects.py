@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts import selectors as account_selectors
 from accounts.models import Organization, User
@@ -16,6 +17,7 @@ from certificates.services import ccer_link
 from compute.models import DataCentre
 from core.audit import record_event, text_digest
 from core.errors import AccessDenied, Conflict, InvalidInput, InvalidTransition
+from core.messages import Message
 from methodologies.calculation import calculation_trace
 from methodologies.models import Methodology
 from methodologies.services import calculate_methodology, require_approved
@@ -41,36 +43,56 @@ from registry.projects.services.lifecycle import (
     transition,
 )
 
-METHODOLOGY_NOT_PUBLISHED = (
-    "Projects apply a published methodology version; {identifier} is {status}."
+METHODOLOGY_NOT_PUBLISHED = Message(
+    gettext_noop("Projects apply a published methodology version; {identifier} is {status}.")
 )
-METHODOLOGY_NOT_REDUCTION = "{identifier} is an accounting method, not a reduction methodology."
-SECTOR_MISMATCH = "The project's sector must be its methodology's: {sector}."
-NOT_A_VERIFIER = "The engaged verifier must be a validation and verification body."
-CONSTRUCTION_TOO_EARLY = "Construction must have started after {cutoff} (CCER eligibility)."
-CREDITING_TOO_SHORT = "The crediting period must last at least {years} years."
-CREDITING_TOO_LONG = "The crediting period may last at most {years} years."
-NO_REDUCTION = "These parameters give no reduction ({value} {unit})."
-AMOUNT_TOO_LARGE = (
-    "These parameters give {value} {unit}, more than the registry records (less than {limit})."
+METHODOLOGY_NOT_REDUCTION = Message(
+    gettext_noop("{identifier} is an accounting method, not a reduction methodology.")
 )
-COMMENT_OUTSIDE_PUBLICITY = "Comments are taken only during the publicity period."
-AUTHOR_NAME_REGISTERED = (
-    "This name belongs to a registered user or organisation: sign in to comment under it."
+SECTOR_MISMATCH = Message(gettext_noop("The project's sector must be its methodology's: {sector}."))
+NOT_A_VERIFIER = Message(
+    gettext_noop("The engaged verifier must be a validation and verification body.")
 )
-NOT_ENGAGED = "Only the verifier engaged for this {kind} may do this."
-NOT_ACCREDITED = "{verifier} is not accredited for {sector} on {date}."
-GENERATOR_REQUIRED = (
-    "Under {identifier} the project's electricity also earns green certificates: name its power "
-    "plant's code in the national GEC system (the GEC-CCER link)."
+CONSTRUCTION_TOO_EARLY = Message(
+    gettext_noop("Construction must have started after {cutoff} (CCER eligibility).")
 )
-GENERATOR_NOT_LINKED = (
-    "Only projects whose electricity earns green certificates name a power plant; under "
-    "{identifier} it earns none."
+CREDITING_TOO_SHORT = Message(
+    gettext_noop("The crediting period must last at least {years} years.")
 )
-GENERATOR_MISSING = (
-    "{reference} names no power plant, and under {identifier} its electricity also earns green "
-    "certificates: it cannot be registered; withdraw it and file it again naming the plant."
+CREDITING_TOO_LONG = Message(gettext_noop("The crediting period may last at most {years} years."))
+NO_REDUCTION = Message(gettext_noop("These parameters give no reduction ({value} {unit})."))
+AMOUNT_TOO_LARGE = Message(
+    gettext_noop(
+        "These parameters give {value} {unit}, more than the registry records (less than {limit})."
+    )
+)
+COMMENT_OUTSIDE_PUBLICITY = Message(
+    gettext_noop("Comments are taken only during the publicity period.")
+)
+AUTHOR_NAME_REGISTERED = Message(
+    gettext_noop(
+        "This name belongs to a registered user or organisation: sign in to comment under it."
+    )
+)
+NOT_ENGAGED = Message(gettext_noop("Only the verifier engaged for this {kind} may do this."))
+NOT_ACCREDITED = Message(gettext_noop("{verifier} is not accredited for {sector} on {date}."))
+GENERATOR_REQUIRED = Message(
+    gettext_noop(
+        "Under {identifier} the project's electricity also earns green certificates: name its "
+        "power plant's code in the national GEC system (the GEC-CCER link)."
+    )
+)
+GENERATOR_NOT_LINKED = Message(
+    gettext_noop(
+        "Only projects whose electricity earns green certificates name a power plant; under "
+        "{identifier} it earns none."
+    )
+)
+GENERATOR_MISSING = Message(
+    gettext_noop(
+        "{reference} names no power plant, and under {identifier} its electricity also earns green "
+        "certificates: it cannot be registered; withdraw it and file it again naming the plant."
+    )
 )
 
 

@@ -9,11 +9,13 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import Organization, User
 from certificates.services import ccer_link
 from core.audit import record_event
 from core.errors import AccessDenied, InvalidInput, InvalidTransition
+from core.messages import Message, Term
 from methodologies import engine
 from methodologies.calculation import calculation_trace
 from methodologies.models import Parameter
@@ -43,21 +45,39 @@ from registry.projects.services.projects import (
     require_engaged_verifier,
 )
 
-PROJECT_NOT_REGISTERED = (
-    "Monitoring reports are filed for registered projects; this one is {status}."
+PROJECT_NOT_REGISTERED = Message(
+    gettext_noop("Monitoring reports are filed for registered projects; this one is {status}.")
 )
-VALIDATOR_MAY_NOT_VERIFY = (
-    "The body that validated the project may not verify its reductions (CCER 2023, arts. 18, 37)."
+VALIDATOR_MAY_NOT_VERIFY = Message(
+    gettext_noop(
+        "The body that validated the project may not verify its reductions (CCER 2023, arts. 18, "
+        "37)."
+    )
 )
-PERIOD_REVERSED = "The monitoring period cannot end before it starts."
-OUTSIDE_CREDITING = "The monitoring period must lie inside the crediting period ({start} to {end})."
-BEFORE_ELIGIBILITY = "Reductions count only from after {cutoff} (CCER eligibility)."
-TOO_OLD = "A claim covers at most the {years} years before it is filed: start on or after {cutoff}."
-IN_THE_FUTURE = "The monitoring period cannot end in the future."
-OVERLAP = "The monitoring period overlaps {reference} ({start} to {end})."
-EX_ANTE_FIXED = "Fixed at validation in the project design; it cannot be reported."
-ABOVE_CLAIM = "The verified amount cannot exceed the claimed {claimed} tCO2e."
-CLAIM_TOO_LARGE = "These parameters claim {claimed} tCO2e: one claim earns at most {limit} credits."
+PERIOD_REVERSED = Message(gettext_noop("The monitoring period cannot end before it starts."))
+OUTSIDE_CREDITING = Message(
+    gettext_noop("The monitoring period must lie inside the crediting period ({start} to {end}).")
+)
+BEFORE_ELIGIBILITY = Message(
+    gettext_noop("Reductions count only from after {cutoff} (CCER eligibility).")
+)
+TOO_OLD = Message(
+    gettext_noop(
+        "A claim covers at most the {years} years before it is filed: start on or after {cutoff}."
+    )
+)
+IN_THE_FUTURE = Message(gettext_noop("The monitoring period cannot end in the future."))
+OVERLAP = Message(gettext_noop("The monitoring period overlaps {reference} ({start} to {end})."))
+OVERLAPS_ANOTHER = Message(gettext_noop("The monitoring period overlaps another."))
+EX_ANTE_FIXED = Message(
+    gettext_noop("Fixed at validation in the project design; it cannot be reported.")
+)
+ABOVE_CLAIM = Message(
+    gettext_noop("The verified amount cannot exceed the claimed {claimed} tCO2e.")
+)
+CLAIM_TOO_LARGE = Message(
+    gettext_noop("These parameters claim {claimed} tCO2e: one claim earns at most {limit} credits.")
+)
 
 RESULT_UNIT = "tCO2e"
 # One green certificate is 1,000 kWh.
@@ -207,7 +227,11 @@ def create_report(
         raise AccessDenied()
     project = lock_project(project.pk)
     if project.status != Project.Status.REGISTERED:
-        raise InvalidTransition(PROJECT_NOT_REGISTERED.format(status=project.status))
+        raise InvalidTransition(
+            PROJECT_NOT_REGISTERED.format(
+                status=Term(project.status, project.Status(project.status).label, lower=True)
+            )
+        )
     if verifier.kind != Organization.Kind.VERIFIER:
         raise InvalidInput({"verifier": NOT_A_VERIFIER})
     if verifier.pk == project.verifier_id:
@@ -244,7 +268,7 @@ def create_report(
             )
     except IntegrityError as error:
         # The PostgreSQL exclusion constraint: only reachable around the project lock.
-        raise InvalidInput({"period_start": "The monitoring period overlaps another."}) from error
+        raise InvalidInput({"period_start": OVERLAPS_ANOTHER}) from error
     record_history(report, "create", actor=actor, from_status="")
     record_event(
         actor=actor,
