@@ -350,7 +350,9 @@ def statement(sql: str) -> str:
     return f"INSERT INTO {words[2]}"
 
 
-def test_a_transfer_over_http_makes_seven_statements_in_its_transaction(holdings):
+def test_a_transfer_over_http_reads_the_token_then_makes_six_statements_in_one_transaction(
+    holdings,
+):
     """Pinned: a statement more on this path (a lookup the serializer does again, a query for
     the caller's organisation, a needless savepoint) fails here. An `Idempotency-Key` adds its
     reservation (an insert in a savepoint of its own, which finds a used key too: no look-up
