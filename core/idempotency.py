@@ -5,10 +5,11 @@ Keys belong to the caller's organisation: two of its users retrying one order ma
 The key is reserved before the call runs (dj-stripe's `Event.process`, Stripe's design): a
 pending record is inserted in the call's transaction, in a statement of its own before the call
 takes any lock, and filled in with the answer once the call has run. A replay after the commit
-reads the stored answer and moves nothing; a replay racing the first request waits on the unique
-index until the first commits and then reads its answer. Only successful answers are stored: a
-refused call rolls its reservation back with everything else, so a replay that waited runs the
-call itself, and a refused request may be retried with the same key.
+finds its reservation refused, reads the stored answer and moves nothing; a replay racing the
+first request waits on the unique index until the first commits and then reads its answer. Only
+successful answers are stored: a refused call rolls its reservation back with everything else,
+so a replay that waited runs the call itself, and a refused request may be retried with the same
+key.
 """
 
 import hashlib
@@ -81,9 +82,6 @@ def run_once(
     if len(key) > 255:
         raise InvalidInput({"Idempotency-Key": KEY_TOO_LONG})
     fingerprint = request_hash(endpoint, body)
-    stored = _records(user, key).first()
-    if stored is not None:
-        return _answer(stored, fingerprint)
     record = IdempotencyRecord(
         organization_id=user.organization_id,
         user=user,
@@ -92,10 +90,13 @@ def run_once(
         request_hash=fingerprint,
     )
     # One transaction, in this order: the reservation (before the operation's locks, so a
-    # racing replay waits holding none), the operation, and the answer filled in.
+    # racing replay waits holding none), the operation, and the answer filled in. A key used
+    # before is found by the reservation itself, refused by the unique index: no look-up
+    # first, which every new request would pay for the rare replay.
     with transaction.atomic():
         if not _reserve(record):
-            # The request that held the key has committed (with its answer): that answer stands.
+            # The request that held the key has committed (with its answer), long ago or
+            # while this one waited: that answer stands.
             return _answer(_records(user, key).get(), fingerprint)
         status, data = operation()
         record.response_status = status

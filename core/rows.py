@@ -64,13 +64,28 @@ def _quote(name: str) -> str:
 
 
 @cache
-def _select_sql(alias: str, model: type[models.Model], count: int, lock: Lock | None) -> str:
+def _select_sql(
+    alias: str,
+    model: type[models.Model],
+    count: int,
+    lock: Lock | None,
+    referenced_by: models.ForeignKey | None = None,
+) -> str:
     meta = model._meta
     columns = ", ".join(_quote(field.column) for field in _fields(model))
-    placeholders = ", ".join(["%s"] * count)
+    placeholders = ["%s"] * count
+    if referenced_by is not None:
+        # The row the foreign key of one row of another table points to, read by the same
+        # statement: a scalar subquery, NULL (matching nothing) where that row is missing.
+        source = referenced_by.model._meta
+        placeholders.append(
+            f"(SELECT {_quote(referenced_by.column)} FROM {_quote(source.db_table)} "  # noqa: S608
+            f"WHERE {_quote(source.pk.column)} = %s)"
+        )
     pk = _quote(meta.pk.column)
     # Names come from the model's metadata, quoted; values are always parameters.
-    sql = f"SELECT {columns} FROM {_quote(meta.db_table)} WHERE {pk} IN ({placeholders})"  # noqa: S608
+    keys = ", ".join(placeholders)
+    sql = f"SELECT {columns} FROM {_quote(meta.db_table)} WHERE {pk} IN ({keys})"  # noqa: S608
     sql += f" ORDER BY {pk}"
     if lock is not None:
         sql += f" {LOCK_CLAUSES[lock]}"
@@ -91,19 +106,31 @@ def _converters(alias: str, model: type[models.Model]) -> tuple[tuple[int, tuple
     return tuple(converters)
 
 
-def select(model: type[Model], pks: Iterable, *, lock: Lock | None = None) -> list[Model]:
+def select(
+    model: type[Model],
+    pks: Iterable,
+    *,
+    lock: Lock | None = None,
+    referenced_by: tuple[models.ForeignKey, object] | None = None,
+) -> list[Model]:
     """The rows of `model` with these primary keys, in key order, locked `FOR UPDATE` or
     `FOR SHARE` if asked: taking row locks in key order is what keeps two transactions from
-    waiting on each other in a cycle."""
+    waiting on each other in a cycle. `referenced_by` (a foreign key to `model` and the primary
+    key of a row of its table) adds, in the same statement, the row that row points to now."""
     if lock is not None and not connection.in_atomic_block:
         # As select_for_update(): a lock outside a transaction would end with the statement.
         raise TransactionManagementError("A row lock is taken inside a transaction only.")
     keys = sorted(set(pks))
-    if not keys:
+    foreign_key, source_pk = referenced_by if referenced_by is not None else (None, None)
+    if foreign_key is not None and foreign_key.target_field is not model._meta.pk:
+        raise TypeError(f"{foreign_key} does not point to the primary key of {model._meta.label}")
+    if not keys and foreign_key is None:
         return []
     attnames = [field.attname for field in _fields(model)]
+    parameters = keys if foreign_key is None else [*keys, source_pk]
     with connection.cursor() as cursor:
-        cursor.execute(_select_sql(connection.alias, model, len(keys), lock), keys)
+        sql = _select_sql(connection.alias, model, len(keys), lock, foreign_key)
+        cursor.execute(sql, parameters)
         rows = cursor.fetchall()
     converters = _converters(connection.alias, model)
     objects = []

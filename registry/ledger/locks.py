@@ -16,6 +16,16 @@ def lock_accounts_shared(pks: list[int]) -> dict[int, HoldingAccount]:
     return {account.pk: account for account in rows.select(HoldingAccount, pks, lock="share")}
 
 
+def lock_block_accounts_shared(block_pk: int, pks: list[int]) -> dict[int, HoldingAccount]:
+    """Share-lock, in primary-key order and in one statement, the account that holds block
+    `block_pk` now and the accounts `pks`: so a caller that knows the block by its id alone
+    locks its account without reading the block first. The block may change hands before the
+    caller locks it: the caller compares the locked block's account with these."""
+    account = CreditBlock._meta.get_field("account")
+    locked = rows.select(HoldingAccount, pks, lock="share", referenced_by=(account, block_pk))
+    return {account.pk: account for account in locked}
+
+
 def lock_account(pk: int) -> HoldingAccount:
     return HoldingAccount.objects.select_for_update().get(pk=pk)
 

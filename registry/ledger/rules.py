@@ -11,6 +11,12 @@ def holds(user: Any, account: Any) -> bool:
     return account.kind == "holding" and belongs_to(user, account.organization_id)
 
 
+def can_see_holdings(user: Any, account: Any) -> bool:
+    """An account's blocks are its holder's to see, and every account's are operators' and
+    regulators' (as `selectors.blocks_visible_to`)."""
+    return can_read_everything(user) or belongs_to(user, account.organization_id)
+
+
 def can_operate_ledger(user: Any) -> bool:
     """Issue credits, cancel them, open accounts: the registry operator."""
     return is_operator(user)

@@ -3,7 +3,8 @@
 import base64
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from core import idempotency, transparency
 from core.audit import canonical_bytes
@@ -235,6 +236,145 @@ def test_operators_cancel_credits_and_nobody_else(holdings, parties):
     assert CreditBlock.objects.get(pk=cancelled.json()["block"]).status == "cancelled"
     with pytest.raises(AccessDenied):
         movements.cancel_credits(actor=holdings["company"], block=block)
+
+
+def test_an_unknown_block_and_account_are_both_named_and_hidden_blocks_are_unknown(holdings):
+    """The serializer checks only the ids' shape; the service, reading under its locks, refuses
+    a block the caller may not see exactly as a missing one, and names every unknown field."""
+    theirs = movements.transfer_credits(
+        actor=holdings["company"],
+        block=holdings["block"],
+        quantity=1,
+        to_account=holdings["buyer_account"],
+    ).block
+    refused = {
+        "hidden": {"block": theirs.pk, "to_account": holdings["account"].pk},
+        "missing": {"block": 999999, "to_account": 999998},
+        "beyond bigint": {"block": 2**63, "to_account": holdings["account"].pk},
+        "boolean": {"block": True, "to_account": holdings["account"].pk},
+    }
+
+    answers = {
+        name: post(holdings["company"], "/api/v1/transfers/", {**body, "quantity": 1}).json()
+        for name, body in refused.items()
+    }
+
+    assert answers == {
+        "hidden": {"block": [movements.NO_SUCH_ROW.format(pk=theirs.pk)]},
+        "missing": {
+            "block": [movements.NO_SUCH_ROW.format(pk=999999)],
+            "to_account": [movements.NO_SUCH_ROW.format(pk=999998)],
+        },
+        "beyond bigint": {"block": [movements.NO_SUCH_ROW.format(pk=2**63)]},
+        "boolean": {"block": ["Incorrect type. Expected pk value, received bool."]},
+    }
+    with pytest.raises(InvalidInput) as by_id:
+        movements.retire_credits(
+            actor=holdings["company"],
+            block=theirs.pk,
+            quantity=1,
+            beneficiary="X",
+            purpose="public_good",
+        )
+    assert by_id.value.errors == {"block": [movements.NO_SUCH_ROW.format(pk=theirs.pk)]}
+    assert Movement.objects.filter(kind__in=["transfer", "retirement"]).count() == 1
+
+
+@pytest.mark.parametrize("to", ["own account", "another company"])
+def test_a_block_given_by_id_that_changes_hands_before_its_lock_is_refused(
+    to, holdings, parties, monkeypatch
+):
+    """Between the statement that locks the block's account and the block's own lock, the
+    block moves (simulated in the same transaction) to an account not locked: a 409 where the
+    caller may still see it, else as unknown as any other holder's block."""
+    block = holdings["block"]
+    organization = (
+        block.account.organization
+        if to == "own account"
+        else make_organization("proponent", name="Third Co.")
+    )
+    elsewhere = movements.open_account(
+        actor=parties["operator"], organization=organization, name="Elsewhere"
+    )
+    real = movements.lock_block_accounts_shared
+
+    def then_moved(block_pk, pks):
+        locked = real(block_pk, pks)
+        CreditBlock.objects.filter(pk=block_pk).update(account=elsewhere)
+        return locked
+
+    monkeypatch.setattr(movements, "lock_block_accounts_shared", then_moved)
+
+    with pytest.raises((Conflict, InvalidInput)) as refused:
+        movements.transfer_credits(
+            actor=holdings["company"],
+            block=block.pk,
+            quantity=1,
+            to_account=holdings["buyer_account"].pk,
+        )
+
+    if to == "another company":
+        assert refused.value.errors == {"block": [movements.NO_SUCH_ROW.format(pk=block.pk)]}
+    else:
+        assert refused.value.message == movements.BLOCK_MOVED.format(serial=block.serial)
+
+
+# What one transfer over HTTP sends to the database: the token with its user and organisation;
+# then, in the transaction (a savepoint here, inside the test's own transaction; BEGIN and
+# COMMIT when served), both accounts share-locked in one statement that finds the block's
+# account, the block locked, shrunk, the moved part inserted, the movement, the audit entry.
+TRANSFER_STATEMENTS = [
+    "SELECT knox_authtoken",
+    "SAVEPOINT",
+    "SELECT ledger_holdingaccount FOR SHARE",
+    "SELECT ledger_creditblock FOR UPDATE",
+    "UPDATE ledger_creditblock",
+    "INSERT INTO ledger_creditblock",
+    "INSERT INTO ledger_movement",
+    "INSERT INTO core_auditentry",
+    "RELEASE SAVEPOINT",
+]
+
+
+def statement(sql: str) -> str:
+    """The kind of an SQL statement and the table it reads or writes first, e.g. `SELECT
+    ledger_creditblock FOR UPDATE`."""
+    words = sql.replace('"', "").split()
+    if words[0] in ("SAVEPOINT", "RELEASE"):
+        return "RELEASE SAVEPOINT" if words[0] == "RELEASE" else "SAVEPOINT"
+    if words[0] == "SELECT":
+        lock = f" FOR {words[-1]}" if words[-2] == "FOR" else ""
+        return f"SELECT {words[words.index('FROM') + 1].split('.')[0]}{lock}"
+    if words[0] == "UPDATE":
+        return f"UPDATE {words[1]}"
+    return f"INSERT INTO {words[2]}"
+
+
+def test_a_transfer_over_http_reads_the_token_then_makes_six_statements_in_one_transaction(
+    holdings,
+):
+    """Pinned: a statement more on this path (a lookup the serializer does again, a query for
+    the caller's organisation, a needless savepoint) fails here. An `Idempotency-Key` adds its
+    reservation (an insert in a savepoint of its own, which finds a used key too: no look-up
+    first), the service's savepoint inside the key's transaction, and the stored answer."""
+    client = client_for(holdings["company"])
+    body = {
+        "block": holdings["block"].pk,
+        "quantity": 1,
+        "to_account": holdings["buyer_account"].pk,
+    }
+
+    with CaptureQueriesContext(connection) as plain:
+        first = client.post("/api/v1/transfers/", body, format="json")
+    with CaptureQueriesContext(connection) as keyed:
+        second = client.post("/api/v1/transfers/", body, format="json", HTTP_IDEMPOTENCY_KEY="k")
+
+    assert (first.status_code, second.status_code) == (201, 201)
+    sent = [statement(query["sql"]) for query in plain.captured_queries]
+    assert sent == TRANSFER_STATEMENTS, "\n".join(q["sql"] for q in plain.captured_queries)
+    assert len(keyed) == len(TRANSFER_STATEMENTS) + 6, "\n".join(
+        q["sql"] for q in keyed.captured_queries
+    )
 
 
 # --- Idempotency --------------------------------------------------------------------------------

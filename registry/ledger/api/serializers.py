@@ -1,5 +1,6 @@
 """Input and output shapes of the ledger API. Serializers parse; services decide."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -66,12 +67,36 @@ class HoldingAccountSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# The largest value of a bigint primary key: a larger id names no row.
+LARGEST_ID = 2**63 - 1
+
+
+class IdField(serializers.PrimaryKeyRelatedField):
+    """The id of a row of the queryset's model, checked for its shape alone: an integer (not a
+    boolean) a primary key can hold, with `PrimaryKeyRelatedField`'s messages. The service
+    reads the row under its lock and refuses an id that names no row the caller may see, with
+    the same message as before (`movements.NO_SUCH_ROW`): so the request reads the row once,
+    not once here and again under the lock. The queryset serves the schema and the browsable
+    API's form only."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            pk = self.get_queryset().model._meta.pk.to_python(data)
+        except DjangoValidationError:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not -LARGEST_ID <= pk <= LARGEST_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return pk
+
+
 @extend_schema_field(int)
-class VisibleBlockField(serializers.PrimaryKeyRelatedField):
-    """A block the caller may see: another holder's block is as unknown as a missing one."""
+class VisibleBlockField(IdField):
+    """The id of a block the caller may see: the service answers for another holder's block
+    as for a missing one."""
 
     def get_queryset(self):
-        # The block alone: the service locks and reads it again, and needs nothing joined.
         return selectors.blocks_visible_to(self.context["request"].user).select_related(None)
 
 
@@ -86,7 +111,7 @@ class IssueInputSerializer(NoteInputSerializer):
 class TransferInputSerializer(serializers.Serializer):
     block = VisibleBlockField()
     quantity = serializers.IntegerField(min_value=1)
-    to_account = serializers.PrimaryKeyRelatedField(queryset=HoldingAccount.objects.all())
+    to_account = IdField(queryset=HoldingAccount.objects.all())
     note = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
 
 

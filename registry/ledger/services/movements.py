@@ -21,7 +21,12 @@ from core.audit import record_event
 from core.errors import AccessDenied, Conflict, InvalidInput, violates
 from core.messages import Message, Term
 from registry.ledger import rules, totals
-from registry.ledger.locks import lock_account, lock_accounts_shared, lock_block
+from registry.ledger.locks import (
+    lock_account,
+    lock_accounts_shared,
+    lock_block,
+    lock_block_accounts_shared,
+)
 from registry.ledger.models import CreditBlock, HoldingAccount, Movement, Retirement
 
 NOT_ENOUGH = Message(gettext_noop("Block {serial} holds {held} credits; {asked} cannot move."))
@@ -45,6 +50,9 @@ QUANTITY_NOT_POSITIVE = Message(
     gettext_noop("A quantity is a whole number of credits, at least 1.")
 )
 DEFAULT_EXISTS = Message(gettext_noop("{organization} has a default account already: {account}."))
+# An id that names no row the caller may see: the API's wording since its first version (Django
+# REST framework's for a primary key that names no object).
+NO_SUCH_ROW = Message(gettext_noop('Invalid pk "{pk}" - object does not exist.'))
 # The partial unique index that keeps one default account per organisation.
 ONE_DEFAULT_ACCOUNT = "account_one_default_per_organization"
 CANCELLABLE = (CreditBlock.Status.ACTIVE, CreditBlock.Status.FROZEN)
@@ -77,17 +85,45 @@ def _check_quantity(quantity: int) -> None:
         raise InvalidInput({"quantity": QUANTITY_NOT_POSITIVE})
 
 
-def _locked(block: CreditBlock, *other_accounts: HoldingAccount) -> tuple[CreditBlock, dict]:
-    """Lock the block's account and `other_accounts` (shared), then the block; refuse a block
-    that changed hands in between, and any frozen account."""
-    accounts = lock_accounts_shared([block.account_id, *(a.pk for a in other_accounts)])
-    locked = lock_block(block.pk)
-    if locked.account_id != block.account_id:
+def _locked(
+    actor: User, block: CreditBlock | int, other_accounts: list[int]
+) -> tuple[CreditBlock | None, dict[int, HoldingAccount]]:
+    """Lock the block's account and the accounts `other_accounts` (shared), then the block;
+    refuse a block that changed hands in between. The accounts that exist come back by id.
+
+    A block given as read is locked in the account it was read in. A block given by its id
+    alone (as the API gives it) is read under its lock only, its account locked by the same
+    statement as the others: a block that does not exist, or that `actor` may not see
+    (`rules.can_see_holdings`), comes back as None, for the caller to refuse as unknown."""
+    if isinstance(block, CreditBlock):
+        accounts = lock_accounts_shared([block.account_id, *other_accounts])
+        locked = lock_block(block.pk)
+        if locked.account_id != block.account_id:
+            raise Conflict(BLOCK_MOVED.format(serial=locked.serial))
+        return locked, accounts
+    accounts = lock_block_accounts_shared(block, other_accounts)
+    try:
+        locked = lock_block(block)
+    except CreditBlock.DoesNotExist:
+        return None, accounts
+    holder = accounts.get(locked.account_id)
+    if holder is None:
+        # The block changed hands between the two statements: its account now is not locked
+        # (and locking it after the block would break the global order). Read it to know
+        # whether the caller may even hear that the block moved.
+        holder = HoldingAccount.objects.get(pk=locked.account_id)
+        if not rules.can_see_holdings(actor, holder):
+            return None, accounts
         raise Conflict(BLOCK_MOVED.format(serial=locked.serial))
+    if not rules.can_see_holdings(actor, holder):
+        return None, accounts
+    return locked, accounts
+
+
+def _refuse_frozen(accounts: dict[int, HoldingAccount]) -> None:
     for account in accounts.values():
         if account.frozen:
             raise Conflict(ACCOUNT_FROZEN.format(account=account.name))
-    return locked, accounts
 
 
 def _split(
@@ -180,24 +216,42 @@ def _record(
 
 @transaction.atomic
 def transfer_credits(
-    *, actor: User, block: CreditBlock, quantity: int, to_account: HoldingAccount, note: str = ""
+    *,
+    actor: User,
+    block: CreditBlock | int,
+    quantity: int,
+    to_account: HoldingAccount | int,
+    note: str = "",
 ) -> Movement:
-    """Move `quantity` credits of an active block to another holding account."""
+    """Move `quantity` credits of an active block to another holding account.
+
+    `block` and `to_account` may be given by id (the API does): each is then read under its
+    lock only, and an id that names nothing the actor may see is a 400 naming its field."""
     _check_quantity(quantity)
-    if to_account.kind != HoldingAccount.Kind.HOLDING:
+    to_pk = to_account if isinstance(to_account, int) else to_account.pk
+    locked, accounts = _locked(actor, block, [to_pk])
+    unknown = {}
+    if locked is None:
+        unknown["block"] = NO_SUCH_ROW.format(pk=block)
+    if to_pk not in accounts:
+        unknown["to_account"] = NO_SUCH_ROW.format(pk=to_pk)
+    if unknown:
+        raise InvalidInput(unknown)
+    target = accounts[to_pk]
+    if target.kind != HoldingAccount.Kind.HOLDING:
         raise InvalidInput({"to_account": SYSTEM_TARGET})
-    block, accounts = _locked(block, to_account)
-    _check_movable(actor, block, accounts[block.account_id], quantity)
-    if to_account.pk == block.account_id:
+    _refuse_frozen(accounts)
+    _check_movable(actor, locked, accounts[locked.account_id], quantity)
+    if to_pk == locked.account_id:
         raise InvalidInput({"to_account": SAME_ACCOUNT})
-    source = accounts[block.account_id]
-    moved = _split(block, quantity, accounts[to_account.pk])
+    source = accounts[locked.account_id]
+    moved = _split(locked, quantity, target)
     return _record(
         Movement.Kind.TRANSFER,
         actor=actor,
         block=moved,
         from_account=source,
-        to_account=accounts[to_account.pk],
+        to_account=target,
         note=note,
     )
 
@@ -206,17 +260,22 @@ def transfer_credits(
 def retire_credits(
     *,
     actor: User,
-    block: CreditBlock,
+    block: CreditBlock | int,
     quantity: int,
     beneficiary: str,
     purpose: str,
     note: str = "",
 ) -> Retirement:
     """Retire `quantity` credits for a beneficiary and purpose (CCER 2023, art. 28): they move
-    to the retirement account, never to move again, and a public certificate names them."""
+    to the retirement account, never to move again, and a public certificate names them.
+    `block` may be given by id, as for `transfer_credits`."""
     _check_quantity(quantity)
     retirement_account = system_account(HoldingAccount.Kind.RETIREMENT)
-    block, accounts = _locked(block, retirement_account)
+    locked, accounts = _locked(actor, block, [retirement_account.pk])
+    if locked is None:
+        raise InvalidInput({"block": NO_SUCH_ROW.format(pk=block)})
+    block = locked
+    _refuse_frozen(accounts)
     _check_movable(actor, block, accounts[block.account_id], quantity)
     source = accounts[block.account_id]
     retired = _split(block, quantity, account=retirement_account, status=CreditBlock.Status.RETIRED)
