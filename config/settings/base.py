@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -305,6 +306,15 @@ COMPUTE_UPLOAD_TASK_ROWS = env.int("COMPUTE_UPLOAD_TASK_ROWS", default=200)
 # The public front page's totals are an aggregate over every credit block: kept this many seconds
 # in the cache, so a busy front page does not rerun it per visit (0: computed on every visit).
 PUBLIC_TOTALS_CACHE_SECONDS = env.int("PUBLIC_TOTALS_CACHE_SECONDS", default=60)
+# Retirements kept per month and purpose (`registry.ledger.totals`) are counted in this many rows
+# per month and purpose, a project's retirements in row project id modulo this number: with one
+# row, every retirement of the month would wait on the one before it to commit (a global lock in
+# effect, which the ledger's design forbids); with N, retirements of two projects wait on each
+# other only when their ids fall in one stripe, while the dashboard sums at most months x
+# purposes x N rows. Changing it is safe: readers and the reconciliation sum over the stripes.
+RETIREMENT_TOTAL_STRIPES = env.int("RETIREMENT_TOTAL_STRIPES", default=16)
+if RETIREMENT_TOTAL_STRIPES < 1:
+    raise ImproperlyConfigured("RETIREMENT_TOTAL_STRIPES must be at least 1.")
 
 # Tasks: with no broker configured they run in-process, so the quickstart needs no services
 # (production refuses to start without one).

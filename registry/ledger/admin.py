@@ -11,6 +11,7 @@ from registry.ledger.models import (
     Movement,
     ReconciliationRun,
     Retirement,
+    RetirementTotal,
 )
 
 
@@ -50,7 +51,13 @@ class RetirementAdmin(ReadOnlyAdmin):
     list_filter = ["purpose"]
 
 
+@admin.register(RetirementTotal)
+class RetirementTotalAdmin(ReadOnlyAdmin):
+    list_display = ["month", "purpose", "stripe", "quantity", "retirements"]
+    list_filter = ["purpose"]
+
+
 @admin.register(ReconciliationRun)
 class ReconciliationRunAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "ok", "issuances_checked", "blocks_checked", "totals_checked",
-                    "problem_count"]  # fmt: skip
+                    "retirement_totals_checked", "problem_count"]  # fmt: skip

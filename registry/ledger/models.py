@@ -295,15 +295,63 @@ class CreditTotal(models.Model):
         return self.active + self.frozen + self.retired + self.cancelled
 
 
+class RetirementTotal(models.Model):
+    """Credits retired, and retirement certificates made, per month and purpose, kept by
+    `retire_credits` in the transaction of each retirement (`registry.ledger.totals`), so the
+    retirements over time read at most months x purposes x stripes rows instead of every
+    certificate and its block. The month is the retirement's in the registry's time zone
+    (TIME_ZONE), as its first day. The reconciliation proves them equal to the certificates'
+    sums.
+
+    Each month and purpose is counted in `RETIREMENT_TOTAL_STRIPES` rows, a project's
+    retirements in stripe `project id % RETIREMENT_TOTAL_STRIPES`, so that retirements of
+    different projects rarely wait on one row; readers sum over the stripes."""
+
+    month = models.DateField(help_text="The first day of the month, in the registry's time zone.")
+    purpose = models.CharField(max_length=32, choices=Retirement.Purpose)
+    stripe = models.PositiveSmallIntegerField()
+    quantity = models.BigIntegerField(default=0, help_text="Credits retired.")
+    retirements = models.BigIntegerField(default=0, help_text="Retirement certificates.")
+
+    class Meta:
+        ordering = ["month", "purpose", "stripe"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "purpose", "stripe"],
+                name="retirement_total_one_per_month_purpose_stripe",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=0, retirements__gte=0),
+                name="retirement_total_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(purpose__in=Retirement.Purpose.values),
+                name="retirement_total_purpose_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="retirement_total_month_first_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"retired {self.month:%Y-%m}, {self.purpose}, stripe {self.stripe}"
+
+
 class ReconciliationRun(TimeStampedModel):
-    """The outcome of checking that every issuance's blocks partition its serial range, and
-    that the kept totals are the blocks' sums."""
+    """The outcome of checking that every issuance's blocks partition its serial range, that
+    the kept totals are the blocks' sums, and that the kept retirement totals are the
+    retirements' sums."""
 
     ok = models.BooleanField()
     issuances_checked = models.BigIntegerField()
     blocks_checked = models.BigIntegerField()
     totals_checked = models.BigIntegerField(
         default=0, help_text="(project, vintage, state) sums compared with the kept totals"
+    )
+    retirement_totals_checked = models.BigIntegerField(
+        default=0,
+        help_text="(month, purpose) sums of the retirements compared with the kept retirement "
+        "totals",
     )
     problem_count = models.BigIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True, help_text="the first problems found")

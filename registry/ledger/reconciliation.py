@@ -1,6 +1,8 @@
 """Reconciliation of the ledger: the blocks of every issuance partition its serial range exactly
-(no gap, no overlap, quantities sum to the issued amount; DESIGN "Credits and the ledger"), and
-the kept totals (`CreditTotal`) are the blocks' sums per project, vintage and state.
+(no gap, no overlap, quantities sum to the issued amount; DESIGN "Credits and the ledger"), the
+kept totals (`CreditTotal`) are the blocks' sums per project, vintage and state, and the kept
+retirement totals (`RetirementTotal`) are the retirement certificates' sums per month and
+purpose.
 
 The database already refuses most broken states (a block's quantity matches its range, and on
 PostgreSQL blocks of one issuance never overlap); this check proves the rest, which no single-row
@@ -10,19 +12,39 @@ constraint can express, and records each proof as a `ReconciliationRun`.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from core import partitions
 from core.partitions import BlockRange, Problem, check_partitions, range_problems
-from registry.ledger.models import CreditBlock, CreditTotal, Issuance, ReconciliationRun
+from registry.ledger.models import (
+    CreditBlock,
+    CreditTotal,
+    Issuance,
+    ReconciliationRun,
+    Retirement,
+    RetirementTotal,
+)
 from registry.projects.models import Project
 
-__all__ = ["PROBLEM_KINDS", "Reconciliation", "check_issuance", "check_totals", "reconcile"]
+__all__ = [
+    "PROBLEM_KINDS",
+    "Reconciliation",
+    "check_issuance",
+    "check_retirement_totals",
+    "check_totals",
+    "reconcile",
+]
 
 TOTALS = "totals"
 # A kept totals row whose methodology, sector or province is not its project's.
 TOTALS_GROUPING = "totals grouping"
-PROBLEM_KINDS = (*partitions.PROBLEM_KINDS, TOTALS, TOTALS_GROUPING)
+# A kept retirement total (credits or certificates) of a month and purpose, summed over its
+# stripes, that is not the retirements' own.
+RETIREMENT_TOTALS = "retirement totals"
+PROBLEM_KINDS = (*partitions.PROBLEM_KINDS, TOTALS, TOTALS_GROUPING, RETIREMENT_TOTALS)
+# The kept retirement totals' figures: credits retired, and certificates made.
+RETIREMENT_FIGURES = ("quantity", "retirements")
 STATES = tuple(CreditBlock.Status.values)
 
 
@@ -37,6 +59,7 @@ class Reconciliation:
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     totals_checked: int = 0
+    retirement_totals_checked: int = 0
 
 
 def check_issuance(
@@ -103,10 +126,59 @@ def check_totals() -> tuple[int, int, list[Problem]]:
     return checked, differing, problems
 
 
+def check_retirement_totals() -> tuple[int, int, list[Problem]]:
+    """Compare the kept retirement totals, summed over their stripes, with the retirement
+    certificates' sums per month (in the registry's time zone) and purpose, in one query (a
+    full join of the two groupings): the stripe only spreads the locks, so a change of
+    `RETIREMENT_TOTAL_STRIPES` moves no sum. Returns the (month, purpose) pairs compared, how
+    many problems there are, and the first `MAX_PROBLEMS` of them: each figure that differs,
+    `{"problem": "retirement totals", month (ISO date), purpose, figure ("quantity" or
+    "retirements"), in_totals, in_retirements}`."""
+    kept = connection.ops.quote_name(RetirementTotal._meta.db_table)
+    retirements = connection.ops.quote_name(Retirement._meta.db_table)
+    blocks = connection.ops.quote_name(CreditBlock._meta.db_table)
+    # Names are our own table names; the time zone is a parameter.
+    sql = f"""
+        WITH k AS (SELECT month, purpose, SUM(quantity)::bigint AS quantity,
+                          SUM(retirements)::bigint AS retirements
+                   FROM {kept} GROUP BY month, purpose),
+             r AS (SELECT date_trunc('month', r.created_at AT TIME ZONE %s)::date AS month,
+                          r.purpose, SUM(b.quantity)::bigint AS quantity,
+                          COUNT(*)::bigint AS retirements
+                   FROM {retirements} r JOIN {blocks} b ON b.id = r.block_id GROUP BY 1, 2)
+        SELECT COALESCE(k.month, r.month), COALESCE(k.purpose, r.purpose),
+               COALESCE(k.quantity, 0), COALESCE(r.quantity, 0),
+               COALESCE(k.retirements, 0), COALESCE(r.retirements, 0)
+        FROM k FULL JOIN r ON r.month = k.month AND r.purpose = k.purpose
+        ORDER BY 1, 2
+    """  # noqa: S608
+    checked, differing, problems = 0, 0, []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [settings.TIME_ZONE])
+        for month, purpose, *figures in cursor.fetchall():
+            checked += 1
+            found = [
+                {
+                    "problem": RETIREMENT_TOTALS,
+                    "month": month.isoformat(),
+                    "purpose": purpose,
+                    "figure": figure,
+                    "in_totals": figures[2 * index],
+                    "in_retirements": figures[2 * index + 1],
+                }
+                for index, figure in enumerate(RETIREMENT_FIGURES)
+                if figures[2 * index] != figures[2 * index + 1]
+            ]
+            differing += len(found)
+            problems.extend(found[: partitions.MAX_PROBLEMS - len(problems)])
+    return checked, differing, problems
+
+
 def reconcile() -> Reconciliation:
     """Check every issuance against its blocks, in one pass over one ordered query (issuances
     left-joined to their blocks, ordered by issuance and first serial), then the kept totals
-    against the blocks' sums (`check_totals`). Each is one statement, so each sees one
+    against the blocks' sums (`check_totals`), then the kept retirement totals against the
+    retirements' sums (`check_retirement_totals`). Each is one statement, so each sees one
     snapshot: a movement committed meanwhile never shows as a difference."""
     rows = (
         Issuance.objects.order_by("id", "blocks__first")
@@ -123,13 +195,16 @@ def reconcile() -> Reconciliation:
     )
     result = check_partitions(rows, key="issuance", whole="issued")
     totals_checked, totals_differing, totals_problems = check_totals()
+    retired_checked, retired_differing, retired_problems = check_retirement_totals()
+    problems = result.problems + totals_problems + retired_problems
     return Reconciliation(
-        ok=result.ok and not totals_differing,
+        ok=result.ok and not totals_differing and not retired_differing,
         issuances_checked=result.ranges_checked,
         blocks_checked=result.blocks_checked,
-        problems=(result.problems + totals_problems)[: partitions.MAX_PROBLEMS],
-        problem_count=result.problem_count + totals_differing,
+        problems=problems[: partitions.MAX_PROBLEMS],
+        problem_count=result.problem_count + totals_differing + retired_differing,
         totals_checked=totals_checked,
+        retirement_totals_checked=retired_checked,
     )
 
 
@@ -144,6 +219,7 @@ def record_reconciliation() -> ReconciliationRun:
         problem_count=result.problem_count,
         problems=result.problems,
         totals_checked=result.totals_checked,
+        retirement_totals_checked=result.retirement_totals_checked,
     )
 
 

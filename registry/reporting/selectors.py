@@ -16,7 +16,7 @@ from psycopg import ClientCursor
 
 from core.provinces import Province
 from core.sectors import Sector
-from registry.ledger.models import CreditTotal, Issuance, Retirement
+from registry.ledger.models import CreditTotal, Issuance, RetirementTotal
 from registry.projects.models import Project
 
 STATES = ("active", "frozen", "retired", "cancelled")
@@ -171,16 +171,17 @@ def project_totals_csv(
 
 def retirements_by_month() -> list[dict]:
     """Credits retired per calendar month (in the registry's time zone) and purpose, in one
-    aggregate query over the retirement certificates and their blocks: `{month (the first day,
-    a date), purpose, credits, retirements}`, ordered by month then purpose. Retirements are
+    aggregate query over the kept retirement totals (`registry.ledger.models.RetirementTotal`,
+    at most months x purposes x stripes rows, kept by `retire_credits` in the transaction of
+    each retirement), never over the certificates and their blocks: `{month (the first day, a
+    date), purpose, credits, retirements}`, ordered by month then purpose. Retirements are
     public records, so these figures are too."""
     rows = (
-        Retirement.objects.annotate(month=TruncMonth("created_at"))
-        .values("month", "purpose")
-        .annotate(credits=Sum("block__quantity"), retirements=Count("id"))
+        RetirementTotal.objects.values("month", "purpose")
+        .annotate(credits=Sum("quantity"), retirements=Sum("retirements"))
         .order_by("month", "purpose")
     )
-    return [{**row, "month": row["month"].date()} for row in rows]
+    return list(rows)
 
 
 def issued_by_month() -> list[dict]:

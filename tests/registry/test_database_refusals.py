@@ -53,6 +53,7 @@ from registry.ledger.models import (
     Issuance,
     Movement,
     Retirement,
+    RetirementTotal,
     SerialCounter,
 )
 from registry.ledger.services import movements
@@ -183,6 +184,7 @@ def rows(lifecycle, parties, offshore_wind):
         "credit_total": CreditTotal.objects.first().pk,
         "movement": Movement.objects.first().pk,
         "retirement": Retirement.objects.first().pk,
+        "retirement_total": RetirementTotal.objects.get().pk,
         "audit": AuditEntry.objects.first().pk,
         "counter": SerialCounter.objects.get().pk,
     }
@@ -313,6 +315,17 @@ CONSTRAINT_CASES = {
     # A total taken below zero, as a movement counted twice out of it would.
     "credit_total_not_negative": lambda r: update_row(
         CreditTotal, r["credit_total"], "active = active - active - 1"
+    ),
+    # A retirement counted twice out of its month's row, a purpose the registry has no word
+    # for, a month that is not the first day of one.
+    "retirement_total_not_negative": lambda r: update_row(
+        RetirementTotal, r["retirement_total"], "quantity = -1"
+    ),
+    "retirement_total_purpose_valid": lambda r: update_row(
+        RetirementTotal, r["retirement_total"], "purpose = 'greenwashing'"
+    ),
+    "retirement_total_month_first_day": lambda r: update_row(
+        RetirementTotal, r["retirement_total"], "month = month + 14"
     ),
     "block_ranges_do_not_overlap": lambda r: update_row(
         CreditBlock, r["block"], "last = last + 1, quantity = quantity + 1"
@@ -511,6 +524,28 @@ def test_the_database_refuses_a_write_that_breaks_the_constraint(rows, constrain
     state, name = sqlstate_and_name(refused.value)
     # 23514: check_violation; 23P01: exclusion_violation.
     assert (state, name) in {("23514", constraint), ("23P01", constraint)}
+
+
+# unique constraint name -> a second row for the same key, which the unique index refuses.
+UNIQUE_CASES = {
+    # Two rows for one month, purpose and stripe would let the kept sum be taken from either.
+    "retirement_total_one_per_month_purpose_stripe": lambda r: copy_row(
+        RetirementTotal, r["retirement_total"]
+    ),
+}
+
+
+@pytest.mark.parametrize("constraint", sorted(UNIQUE_CASES))
+def test_the_database_refuses_a_second_row_for_a_unique_key(rows, constraint):
+    with (
+        pytest.raises(DatabaseError) as refused,
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(UNIQUE_CASES[constraint](rows))
+
+    # 23505: unique_violation.
+    assert sqlstate_and_name(refused.value) == ("23505", constraint)
 
 
 def test_every_check_and_exclusion_constraint_has_a_refusal_case():

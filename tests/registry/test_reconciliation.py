@@ -255,6 +255,7 @@ def as_stored(run: ReconciliationRun) -> dict:
         "issuances_checked": run.issuances_checked,
         "blocks_checked": run.blocks_checked,
         "totals_checked": run.totals_checked,
+        "retirement_totals_checked": run.retirement_totals_checked,
         "problem_count": run.problem_count,
         "problems": run.problems,
     }

@@ -16,7 +16,7 @@ from registry.ledger.models import (
     ReconciliationRun,
     Retirement,
 )
-from registry.ledger.reconciliation import PROBLEM_KINDS
+from registry.ledger.reconciliation import PROBLEM_KINDS, RETIREMENT_FIGURES
 
 
 class BlockSerializer(serializers.ModelSerializer):
@@ -209,7 +209,9 @@ class ReconciliationProblemSerializer(serializers.Serializer):
     """One problem: of an issuance, `first`/`last` for a gap, overlap, outside block or
     blockless issuance, `issued`/`in_blocks` for a sum that doesn't match; of the kept totals
     (`totals`), the `project`, `vintage` and `state` whose total `in_totals` is not the
-    blocks' sum `in_blocks`."""
+    blocks' sum `in_blocks`; of the kept retirement totals (`retirement totals`), the `month`,
+    `purpose` and `figure` (credits retired, `quantity`, or certificates, `retirements`) whose
+    total `in_totals` is not the retirements' own `in_retirements`."""
 
     issuance = serializers.IntegerField(required=False)
     problem = serializers.ChoiceField(choices=PROBLEM_KINDS)
@@ -221,6 +223,10 @@ class ReconciliationProblemSerializer(serializers.Serializer):
     vintage = serializers.IntegerField(required=False)
     state = serializers.ChoiceField(choices=CreditBlock.Status.choices, required=False)
     in_totals = serializers.IntegerField(required=False)
+    month = serializers.DateField(required=False)
+    purpose = serializers.ChoiceField(choices=Retirement.Purpose.choices, required=False)
+    figure = serializers.ChoiceField(choices=RETIREMENT_FIGURES, required=False)
+    in_retirements = serializers.IntegerField(required=False)
 
 
 class ReconciliationRunSerializer(serializers.ModelSerializer):
@@ -235,6 +241,7 @@ class ReconciliationRunSerializer(serializers.ModelSerializer):
             "issuances_checked",
             "blocks_checked",
             "totals_checked",
+            "retirement_totals_checked",
             "problem_count",
             "problems",
         ]

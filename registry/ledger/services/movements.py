@@ -5,7 +5,8 @@ share-locked by primary key, then the block), splits the block where only part o
 (the holder keeps the lower serials, the upper part moves), and appends a `Movement` and an
 audit entry in the same transaction. A change of state (retirement, cancellation, freeze,
 unfreeze; not a transfer) moves the kept totals too (`registry.ledger.totals`), last of the
-rows it locks.
+rows it locks; a retirement also counts itself in the retirement totals by month and purpose,
+after the credit totals.
 """
 
 from typing import Any
@@ -287,6 +288,13 @@ def retire_credits(
         purpose=purpose,
         note=note,
         retired_by=actor,
+    )
+    # After the CreditTotal row `_count` moved: the lock order of `registry.ledger.totals`.
+    totals.add_retired(
+        project_id=retired.project_id,
+        month=totals.retirement_month(certificate.created_at),
+        purpose=purpose,
+        quantity=retired.quantity,
     )
     _record(
         Movement.Kind.RETIREMENT,
