@@ -104,10 +104,15 @@ def client_for(user: User | None) -> APIClient:
     return client
 
 
+def role_users() -> dict[str, User]:
+    """One user for each organisation kind, named after it."""
+    return {kind: make_user(make_organization(kind), username=kind) for kind in ROLES}
+
+
 @pytest.fixture
 def users(db) -> dict[str, User]:
     """One user for each organisation kind."""
-    return {kind: make_user(make_organization(kind), username=kind) for kind in ROLES}
+    return role_users()
 
 
 @pytest.fixture

@@ -102,14 +102,22 @@ no_publicity_wait = override_settings(
 )
 
 
-@pytest.fixture
-def offshore_wind(db) -> Methodology:
+def load_offshore_wind() -> Methodology:
     load_library()
     return Methodology.objects.get(code="CCER-01-002", version="V01")
 
 
 @pytest.fixture
+def offshore_wind(db) -> Methodology:
+    return load_offshore_wind()
+
+
+@pytest.fixture
 def parties(users, dates):
+    return cast(users, dates)
+
+
+def cast(users, dates) -> dict:
     """The cast of a lifecycle: the company, two accredited verifiers, operator, regulator."""
     second_verifier = make_organization("verifier", name="Second verification body")
     for organization in (users["verifier"].organization, second_verifier):

@@ -59,12 +59,30 @@ from registry.ledger.models import (
 from registry.ledger.services import movements
 from registry.projects.models import Document, MonitoringReport, Project
 from tests.certificates.conftest import credit_code, row, this_month
+from tests.conftest import LINK_OUT_OF_REACH, role_users
+from tests.registry.conftest import Lifecycle, LifecycleDates, cast, load_offshore_wind
 from web.demo_documents import attach_pdf
 
+pytestmark = pytest.mark.django_db
 
-@pytest.fixture
-def rows(lifecycle, parties, offshore_wind):
-    """One row of every table the cases write to, made by the services."""
+
+@pytest.fixture(scope="module")
+def rows(django_db_setup, django_db_blocker):
+    """One row of every table the cases write to, made by the services once for the module,
+    in a transaction that is rolled back at its end: each test runs inside it, in a savepoint
+    of its own, so no case sees another's writes."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(**LINK_OUT_OF_REACH),
+        transaction.atomic(),
+    ):
+        parties = cast(role_users(), LifecycleDates.today())
+        offshore_wind = load_offshore_wind()
+        yield _rows(Lifecycle(parties, offshore_wind), parties, offshore_wind)
+        transaction.set_rollback(True)
+
+
+def _rows(lifecycle, parties, offshore_wind) -> dict[str, int]:
     report = lifecycle.report("issued")
     block = CreditBlock.objects.filter(issuance__report=report).order_by("first").first()
     movements.retire_credits(

@@ -19,6 +19,7 @@ from methodologies import selectors as methodology_selectors
 from methodologies.models import Methodology
 from methodologies.services import calculate_methodology
 from registry.projects import selectors
+from registry.projects.api.documents import download
 from registry.projects.models import DocumentKind, MonitoringReportStatus, Project, ProjectStatus
 from registry.projects.services import documents, projects
 from web.company import reports
@@ -234,24 +235,14 @@ class ProjectDocumentUpload(DocumentUploadView):
 
 
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    """A document of the company's projects or reports, checked against its SHA-256 before
-    it is sent, as an attachment (as the API's download)."""
+    """A document of the company's projects or reports, sent as the API sends it."""
     document = get_object_or_404(
         selectors.documents_visible_to(request.user).filter(
             project__proponent_id=request.user.organization_id
         ),
         pk=pk,
     )
-    response = FileResponse(
-        documents.open_document(document),
-        as_attachment=True,
-        filename=document.filename,
-        content_type=document.content_type,
-    )
-    response["Content-Length"] = str(document.size)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return download(document)
 
 
 urlpatterns = [

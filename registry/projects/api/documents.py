@@ -120,25 +120,29 @@ class ReportDocumentsView(_DocumentsView):
         return self.attach(request, report=self.subject())
 
 
-class DocumentDownloadView(APIView):
+def download(document) -> FileResponse:
     """The file as an attachment, under the name it was uploaded with and the type read from
     its bytes, never rendered inline (`nosniff`, a sandboxing policy). Its bytes are checked
-    against the recorded SHA-256 before the first is sent: a mismatch is a 500, not a file."""
+    against the recorded SHA-256 before the first is sent: a mismatch is a 500, not a file.
+    The API's download and the workspaces' send documents this way."""
+    response = FileResponse(
+        documents.open_document(document),
+        as_attachment=True,
+        filename=document.filename,
+        content_type=document.content_type,
+    )
+    response["Content-Length"] = str(document.size)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Document-SHA256"] = document.sha256
+    return response
+
+
+class DocumentDownloadView(APIView):
+    """A document the caller may see, sent by `download`."""
 
     permission_classes = [AllowAny]
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request: Request, pk: int) -> FileResponse:
-        document = get_object_or_404(selectors.documents_visible_to(request.user), pk=pk)
-        content = documents.open_document(document)
-        response = FileResponse(
-            content,
-            as_attachment=True,
-            filename=document.filename,
-            content_type=document.content_type,
-        )
-        response["Content-Length"] = str(document.size)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["X-Document-SHA256"] = document.sha256
-        return response
+        return download(get_object_or_404(selectors.documents_visible_to(request.user), pk=pk))
