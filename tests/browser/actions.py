@@ -21,10 +21,14 @@ def wait_for(browser, element_id: str, seconds: float = SECONDS):
 
 
 def follow(browser, element) -> None:
-    """Click `element` and wait for the page it leads to."""
+    """Click `element` and wait for the page it leads to, loaded: a step taken while it is
+    still loading may touch the page that is going away."""
     page = browser.find_element(By.TAG_NAME, "html")
     element.click()
     WebDriverWait(browser, SECONDS).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, SECONDS).until(
+        lambda driver: driver.execute_script("return document.readyState") == "complete"
+    )
 
 
 def click(browser, element_id: str) -> None:

@@ -76,8 +76,8 @@ def sign_in(browser, live_server, username: str, language: str = "en") -> None:
     from tests.browser.actions import click, wait_for_element
     from tests.conftest import PASSWORD
 
-    browser.delete_all_cookies()
     browser.get(f"{live_server.url}/login/")
+    browser.delete_all_cookies()
     browser.add_cookie({"name": "django_language", "value": language})
     browser.get(f"{live_server.url}/login/")
     wait_for_element(browser, (By.NAME, "username")).send_keys(username)
