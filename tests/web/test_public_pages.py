@@ -210,3 +210,11 @@ def test_the_front_page_queries_do_not_grow_with_the_data(
 
     with django_assert_max_num_queries(before):
         assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/search/", "/green-certificates/"])
+@pytest.mark.parametrize("query", ["²", "٣", "9" * 19, "9" * 40, "CCER-P000001-2025-1-" + "9" * 19])
+def test_a_serial_query_that_is_no_serial_number_is_answered_never_a_500(db, path, query):
+    response = Client().get(path, {"serial": query})
+
+    assert response.status_code == 200

@@ -228,7 +228,8 @@ def green_certificates(request: HttpRequest) -> HttpResponse:
     """Green certificates: totals by state, a search by serial number, and the latest claims.
     A found certificate shows its state and, once claimed, by whom; never its holder."""
     query = request.GET.get("serial", "").strip()
-    serial = int(query) if query.isdigit() and 0 < int(query) <= MAX_SERIAL else None
+    serial = _serial(query)
+    serial = serial if serial and serial <= MAX_SERIAL else None
     by_state = certificate_totals(group_by="state")
     context = {
         "query": query,
@@ -289,13 +290,19 @@ PUBLIC_MOVEMENTS = (
 )
 
 
+# The largest serial a PostgreSQL bigint holds.
+MAX_BIGINT = 2**63 - 1
+
+
 def _serial(query: str) -> int | None:
     """The serial number a query names (digits, or a printed credit serial range), or None."""
     printed = PRINTED_SERIAL.fullmatch(query)
     digits = printed.group(1) if printed else query
-    if not digits.isdigit() or len(digits) > 19:
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 19:
         return None
-    return int(digits)
+    serial = int(digits)
+    return serial if serial <= MAX_BIGINT else None
 
 
 def _credit_block(serial: int) -> tuple[CreditBlock | None, list[Movement]]:
