@@ -8,12 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from core import idempotency
-from core.errors import AccessDenied, DomainError, InvalidInput, NotFound
+from core.errors import AccessDenied, DomainError, InvalidInput
 from core.messages import localized
+from web.refusals import refusal_message
 
 # The hidden field that carries a form's idempotency key.
 KEY_FIELD = "idempotency_key"
@@ -71,13 +72,7 @@ def refused(
     404."""
     if isinstance(error, AccessDenied):
         raise PermissionDenied(localized(error.message))
-    if isinstance(error, NotFound):
-        raise Http404(localized(error.message))
-    form = context.get("form")
-    if isinstance(error, InvalidInput) and form is not None:
-        for field, messages in error.errors.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, localized(message))
-    else:
-        context["refusal"] = localized(error.message)
+    message = refusal_message(error, context.get("form"))
+    if message is not None:
+        context["refusal"] = message
     return render(request, template, context, status=error.status_code)

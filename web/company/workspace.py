@@ -7,18 +7,19 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from core.errors import AccessDenied, DomainError, InvalidInput, NotFound
+from core.errors import AccessDenied, DomainError, InvalidInput
 from core.messages import localized
 from registry.projects import selectors
 from registry.projects.models import MonitoringReport, Project, TransitionAction
 from registry.projects.services import documents
 from web.company.project_forms import DocumentForm, add_service_errors
+from web.refusals import refusal_message
 
 PUBLICITY_ENDS = gettext_lazy("Publicity ends")
 REVIEW_DUE = gettext_lazy("Review due")
@@ -70,9 +71,7 @@ def refused(request: HttpRequest, error: DomainError, page: Callable[[int], Http
     status (409 for a state that does not allow the act)."""
     if isinstance(error, AccessDenied):
         raise PermissionDenied(localized(error.message))
-    if isinstance(error, NotFound):
-        raise Http404(localized(error.message))
-    messages.error(request, localized(error.message))
+    messages.error(request, refusal_message(error))
     return page(error.status_code)
 
 

@@ -14,7 +14,7 @@ from core.errors import DomainError
 from registry.ledger import selectors
 from registry.ledger.services.movements import open_account, set_account_frozen
 from web.operator.forms import AccountForm, NoteForm
-from web.verifier.refusals import refused
+from web.refusals import refused
 
 PAGE = "web/operator/accounts.html"
 PAGE_SIZE = 50

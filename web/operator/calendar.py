@@ -12,7 +12,7 @@ from core.errors import DomainError
 from registry.calendar.selectors import calendar_years
 from registry.calendar.services import enter_calendar_year
 from web.operator.forms import CalendarYearForm
-from web.verifier.refusals import refused
+from web.refusals import refused
 
 PAGE = "web/operator/calendar.html"
 

@@ -24,7 +24,7 @@ from core.messages import localized
 from core.models import Job
 from core.parsers import JSON_TOO_DEEP, CSVParser, too_deep
 from web.operator.forms import ImportForm
-from web.verifier.refusals import refused
+from web.refusals import refused
 
 PAGE = "web/operator/imports.html"
 RECENT = 20

@@ -14,8 +14,8 @@ from django.views import View
 from core.errors import DomainError
 from registry.projects.models import MonitoringReport, Project
 from registry.projects.services.documents import attach_document
+from web.refusals import refused
 from web.verifier.forms import DocumentForm
-from web.verifier.refusals import refused
 
 
 class DocumentUploadView(View):

@@ -15,9 +15,9 @@ from registry.calendar.working_days import period_ended
 from registry.projects.models import DocumentKind, MonitoringReport, Project
 from registry.projects.services import projects, reports
 from registry.projects.services.documents import OPINION_PENDING, current_document
+from web.refusals import refused
 from web.verifier import engagements
 from web.verifier.forms import DocumentForm, ValidationForm, VerificationForm
-from web.verifier.refusals import refused
 from web.verifier.trace import trace_rows
 from web.verifier.uploads import DocumentUploadView
 
