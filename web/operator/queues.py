@@ -19,8 +19,8 @@ from registry.projects.models import MonitoringReport, Project
 from registry.projects.services import projects, reports
 from web.operator.forms import IssueForm, NoteForm
 from web.refusals import refused
+from web.trace import trace_rows
 from web.verifier.engagements import documents_of
-from web.verifier.trace import trace_rows
 
 PROJECT_PAGE = "web/operator/project.html"
 REPORT_PAGE = "web/operator/report.html"

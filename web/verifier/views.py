@@ -16,9 +16,9 @@ from registry.projects.models import DocumentKind, MonitoringReport, Project
 from registry.projects.services import projects, reports
 from registry.projects.services.documents import OPINION_PENDING, current_document
 from web.refusals import refused
+from web.trace import trace_rows
 from web.verifier import engagements
 from web.verifier.forms import DocumentForm, ValidationForm, VerificationForm
-from web.verifier.trace import trace_rows
 from web.verifier.uploads import DocumentUploadView
 
 PROJECT_PAGE = "web/verifier/project.html"
