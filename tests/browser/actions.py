@@ -1,6 +1,7 @@
 """What a person does on a page, for the browser tests: wait for an element, click and wait for
 the next page, type, fill a date."""
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -20,12 +21,22 @@ def wait_for(browser, element_id: str, seconds: float = SECONDS):
     return wait_for_element(browser, (By.ID, element_id), seconds)
 
 
+def gone(element) -> bool:
+    """The element's page has been left. Besides Selenium's stale reference, Chromium sometimes
+    answers "Node with given id does not belong to the document" for it: gone all the same."""
+    try:
+        element.is_enabled()
+    except WebDriverException:
+        return True
+    return False
+
+
 def follow(browser, element) -> None:
     """Click `element` and wait for the page it leads to, loaded: a step taken while it is
     still loading may touch the page that is going away."""
     page = browser.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(browser, SECONDS).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, SECONDS).until(lambda driver: gone(page))
     WebDriverWait(browser, SECONDS).until(
         lambda driver: driver.execute_script("return document.readyState") == "complete"
     )

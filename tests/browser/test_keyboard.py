@@ -4,10 +4,9 @@ language: no step needs a mouse."""
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.actions import wait_for
+from tests.browser.actions import gone, wait_for
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,7 +30,7 @@ def with_id(element_id: str):
 def press_enter_and_wait(browser, element) -> None:
     page = browser.find_element(By.TAG_NAME, "html")
     element.send_keys(Keys.ENTER)
-    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, 20).until(lambda driver: gone(page))
 
 
 def test_a_company_works_with_the_keyboard_alone(browser, live_server, users, screenshot):
