@@ -96,6 +96,23 @@ def database_from_environment() -> dict:
             Path(data_dir), env("EMBEDDED_POSTGRES_DATABASE", default="registry")
         )
     database["ATOMIC_REQUESTS"] = False
+    return with_prepared_statements(database)
+
+
+# psycopg's own default: a statement is prepared on its fifth run, or at once where asked.
+PSYCOPG_PREPARE_THRESHOLD = 5
+
+
+def with_prepared_statements(database: dict) -> dict:
+    """The statements of the ledger's hot path (`core.rows`, the token lookup) are prepared
+    statements of each connection, parsed and planned once: psycopg's `prepare_threshold`, which
+    Django leaves off. Django's own queries are never prepared either way. Turn it off with
+    DATABASE_PREPARED_STATEMENTS=false behind a connection pooler that does not keep prepared
+    statements (PgBouncer before 1.21 in transaction mode)."""
+    prepared = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+    database.setdefault("OPTIONS", {})["prepare_threshold"] = (
+        PSYCOPG_PREPARE_THRESHOLD if prepared else None
+    )
     return database
 
 

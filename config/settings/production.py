@@ -4,14 +4,19 @@ starts half-configured: no database, task broker or shared cache means no start.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import TRANSPARENCY_SIGNING_KEY, TRANSPARENCY_SIGNING_KEY_FILE, env
+from .base import (
+    TRANSPARENCY_SIGNING_KEY,
+    TRANSPARENCY_SIGNING_KEY_FILE,
+    env,
+    with_prepared_statements,
+)
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": with_prepared_statements(env.db("DATABASE_URL"))}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

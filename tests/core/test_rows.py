@@ -183,3 +183,128 @@ def test_a_model_feature_the_helpers_would_get_wrong_is_refused(feature):
         rows.insert(Row(pk=1))
     with pytest.raises(rows.UnsupportedModel):
         rows.select(Row, [1])
+
+
+def orm_fields(instance) -> dict:
+    """Every concrete field's value as the instance holds it."""
+    return {
+        field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields
+    }
+
+
+@pytest.mark.django_db
+def test_select_by_reads_the_rows_and_their_related_rows_as_select_related_does(
+    django_assert_num_queries,
+):
+    from knox.models import AuthToken
+
+    from tests.conftest import make_organization, make_user
+
+    user = make_user(make_organization("proponent", name="Donghai Wind Co."))
+    other = make_user(make_organization("verifier", name="CQC Verification"))
+    first, _ = AuthToken.objects.create(user=user)
+    second, _ = AuthToken.objects.create(user=user)
+    AuthToken.objects.create(user=other)
+    # Two tokens that share a key prefix, as knox allows: both come back, in key order.
+    AuthToken.objects.filter(pk=second.pk).update(token_key=first.token_key)
+    expected = list(
+        AuthToken.objects.select_related("user__organization")
+        .filter(token_key=first.token_key)
+        .order_by("pk")
+    )
+
+    with django_assert_num_queries(1):
+        read = rows.select_by(
+            AuthToken, "token_key", first.token_key, related=("user", "user__organization")
+        )
+        names = [token.user.organization.name for token in read]
+
+    assert names == ["Donghai Wind Co.", "Donghai Wind Co."]
+    assert [orm_fields(token) for token in read] == [orm_fields(token) for token in expected]
+    assert [orm_fields(token.user) for token in read] == [orm_fields(user)] * 2
+    assert [orm_fields(token.user.organization) for token in read] == [
+        orm_fields(user.organization)
+    ] * 2
+    assert not any(token._state.adding or token.user._state.adding for token in read)
+    assert rows.select_by(AuthToken, "token_key", "no such key", related=("user",)) == []
+
+
+@pytest.mark.django_db
+def test_select_by_refuses_a_path_it_would_read_wrongly():
+    from knox.models import AuthToken
+
+    with pytest.raises(ValueError, match="name user before it"):
+        rows.select_by(AuthToken, "token_key", "x", related=("user__organization",))
+    with pytest.raises(ValueError, match="expiry is not a foreign key"):
+        rows.select_by(AuthToken, "token_key", "x", related=("expiry",))
+    # A nullable key needs an outer join, which these helpers do not make.
+    with pytest.raises(rows.UnsupportedModel, match="actor, a foreign key that may be null"):
+        rows.select_by(AuditEntry, "action", "x", related=("actor",))
+
+
+def prepared_statements() -> list[str]:
+    """The statements this session has prepared (psycopg's, named `_pg3_<n>`)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, statement FROM pg_prepared_statements")
+        return [statement for name, statement in cursor.fetchall()]
+
+
+@pytest.mark.django_db
+def test_the_statements_are_prepared_once_per_connection():
+    check = AuditCheck.objects.create(ok=True, entries=1)
+    for entries in (2, 3):
+        check.entries = entries
+        rows.update(check, "entries")
+        assert rows.select(AuditCheck, [check.pk])[0].entries == entries
+    ours = [sql for sql in prepared_statements() if "core_auditcheck" in sql]
+    assert sorted(sql.split()[0] for sql in ours) == ["SELECT", "UPDATE"]
+
+
+@pytest.mark.django_db
+def test_with_prepared_statements_off_nothing_is_prepared(monkeypatch):
+    # What DATABASE_PREPARED_STATEMENTS=false makes of the connection (`prepare_threshold`).
+    connection.ensure_connection()
+    monkeypatch.setattr(connection.connection, "prepare_threshold", None)
+    check = AuditCheck.objects.create(ok=True, entries=1)
+    check.entries = 2
+    rows.update(check, "entries")
+    assert rows.select(AuditCheck, [check.pk])[0].entries == 2
+    assert not [sql for sql in prepared_statements() if "core_auditcheck" in sql]
+
+
+def test_the_setting_sets_the_connection_s_prepare_threshold(monkeypatch):
+    from config.settings.base import PSYCOPG_PREPARE_THRESHOLD, with_prepared_statements
+
+    monkeypatch.delenv("DATABASE_PREPARED_STATEMENTS", raising=False)
+    assert with_prepared_statements({})["OPTIONS"] == {
+        "prepare_threshold": PSYCOPG_PREPARE_THRESHOLD
+    }
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "false")
+    assert with_prepared_statements({"OPTIONS": {"sslmode": "require"}})["OPTIONS"] == {
+        "sslmode": "require",
+        "prepare_threshold": None,
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_gets_its_own_prepared_cursor():
+    check = AuditCheck.objects.create(ok=True, entries=1)
+    assert rows.select(AuditCheck, [check.pk]) == [check]
+    connection.close()
+    # The kept cursor belonged to the closed connection: the next read opens a new one.
+    assert rows.select(AuditCheck, [check.pk]) == [check]
+    assert [sql for sql in prepared_statements() if "core_auditcheck" in sql]
+
+
+@pytest.mark.django_db
+def test_django_logs_each_prepared_statement_with_its_own_sql():
+    from django.test.utils import CaptureQueriesContext
+
+    check = AuditCheck.objects.create(ok=True, entries=1)
+    for _ in range(2):  # the second time, both statements run prepared
+        with CaptureQueriesContext(connection) as captured:
+            rows.update(check, "entries")
+            rows.select(AuditCheck, [check.pk])
+        logged = [query["sql"] for query in captured.captured_queries]
+        assert [sql.split()[0] for sql in logged] == ["UPDATE", "SELECT"], logged
+        assert all("core_auditcheck" in sql for sql in logged)

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from accounts.models import Organization
 from certificates.api.serializers import CertificateCancellationSerializer
-from core.serializers import NoteInputSerializer
+from core.serializers import FieldsBuiltOnce, NoteInputSerializer
 from registry.ledger import selectors
 from registry.ledger.models import (
     CreditBlock,
@@ -83,7 +83,8 @@ class IdField(serializers.PrimaryKeyRelatedField):
         if isinstance(data, bool):
             self.fail("incorrect_type", data_type=type(data).__name__)
         try:
-            pk = self.get_queryset().model._meta.pk.to_python(data)
+            # The model's key alone: no queryset is built for a value that is not read here.
+            pk = self.queryset.model._meta.pk.to_python(data)
         except DjangoValidationError:
             self.fail("incorrect_type", data_type=type(data).__name__)
         if not -LARGEST_ID <= pk <= LARGEST_ID:
@@ -95,6 +96,8 @@ class IdField(serializers.PrimaryKeyRelatedField):
 class VisibleBlockField(IdField):
     """The id of a block the caller may see: the service answers for another holder's block
     as for a missing one."""
+
+    queryset = CreditBlock.objects.all()
 
     def get_queryset(self):
         return selectors.blocks_visible_to(self.context["request"].user).select_related(None)
@@ -128,7 +131,7 @@ class CancellationInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
 
 
-class MovementSerializer(serializers.ModelSerializer):
+class MovementSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """One movement: `serial` is the range it moved (its own first..last), not the block's
     range now."""
 
@@ -152,7 +155,7 @@ class BlockHistorySerializer(MovementSerializer):
         return movement.block_id if movement.block_visible else None
 
 
-class RetirementSerializer(serializers.ModelSerializer):
+class RetirementSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A retirement certificate: public."""
 
     serial = serializers.CharField(source="block.serial")
