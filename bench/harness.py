@@ -373,6 +373,26 @@ def in_threads(
     return Rate(sum(done), clients, seconds_run), problems
 
 
+class SharedFlag:
+    """A stop flag for forked processes, read without a lock: a `multiprocessing.Event` takes a
+    lock shared by every process on each read, and a process descheduled while holding it (more
+    processes than cores) makes all the others wait on it, which is not the code measured."""
+
+    def __init__(self, context) -> None:
+        self._flag = context.RawValue("b", 0)
+
+    def is_set(self) -> bool:
+        return bool(self._flag.value)
+
+    def set(self) -> None:
+        self._flag.value = 1
+
+    def wait(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not self.is_set() and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(left, 0.05))
+
+
 def in_processes(
     clients: int, seconds: float, prepare: Callable[[int], Callable[[], None]]
 ) -> tuple[Rate, list[str]]:
@@ -387,8 +407,9 @@ def in_processes(
     connections.close_all()
     context = multiprocessing.get_context("fork")
     ready = context.Barrier(clients + 1)
-    stop = context.Event()
-    done = context.Array("q", clients)
+    stop = SharedFlag(context)
+    # Each process counts in its own slot, read once all have ended: no lock between them.
+    done = context.RawArray("q", clients)
     problems = context.Queue()
 
     def worker(index: int) -> None:

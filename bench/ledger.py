@@ -3,8 +3,9 @@ same transfer in plain SQL with pgbench as the machine's ceiling.
 
 Run by hand from the repository root:
 
-    .venv/bin/python bench/ledger.py [--concurrency N [N ...]] [--seconds S] [--warmup S]
-                                     [--workers N] [--profile N] [--server URL] [--pgbench PATH]
+    .venv/bin/python bench/ledger.py [--concurrency N [N ...]] [--seconds S] [--rounds R]
+                                     [--warmup S] [--workers N] [--profile N] [--server URL]
+                                     [--pgbench PATH]
 
 It makes a throwaway PostgreSQL database (`bench_ledger_<pid>_<hex>` on 127.0.0.1:5432 as user
 postgres), migrates it and loads the methodology library with the real commands. This process
@@ -19,15 +20,19 @@ credits) to the one sink account, so clients never wait on each other's block: a
 transfer keeps the lower serials in the source block and moves the top serial into a new block,
 so the same source block serves every transfer. What they do share is what every transfer
 shares: the sink account's row (share-locked); the audit entry is a plain insert, no lock.
-At each concurrency level (1, 4 and 8 by default), for `--seconds` each:
+In each of `--rounds` rounds (3 by default), at each concurrency level (1, 4 and 8 by default),
+each method runs for `--seconds` (4 by default), one after the other; the table pools each
+method's rounds. Interleaved so: a machine that slows down for a while (another process, a
+neighbour on the same host) slows every method alike instead of the one measured then. The
+methods:
 
-- service: `registry.ledger.services.movements.transfer_credits` from N threads of this
-  process, each on its own database connection (closed at the end); one process, so the
-  threads share its GIL;
+- threads and processes: `registry.ledger.services.movements.transfer_credits` from N threads
+  of this process, each on its own database connection (closed at the end), so the threads
+  share its GIL; then from N processes forked from it, each with its own connection;
 - HTTP: `POST /api/v1/transfers/` (no Idempotency-Key) from N client threads, each with its own
   keep-alive connection and its company's token from `POST /api/v1/auth/token/`, to gunicorn
   with production settings on a free loopback port, with as many sync workers as the highest
-  concurrency level (`--workers` to change), each warmed up first;
+  concurrency level (`--workers` to change), started once and each worker warmed up first;
 - pgbench: the same transfer in plain SQL in one transaction, run as `pgbench -n -M prepared
   -c N -j min(N, 2) -T seconds`: share-lock both accounts in id order, lock the block FOR
   UPDATE, shrink it, insert the moved block and the movement, then insert the audit entry as
@@ -47,11 +52,12 @@ checks of the block's state and quantity, and for HTTP the token, the serializer
 the JSON answer. pgbench uses prepared statements, the best plain SQL can do.
 
 The targets, at concurrency 8 in the same run: the service layer (in processes) at least 0.3 x
-and HTTP at least 0.1 x the pgbench rate. `--profile N` then profiles N more in-process
-transfers from one thread (cProfile, sorted by cumulative time). Everything the script made
-(server, database, pgbench script) is removed at the end, also when it fails. With the defaults
-(8 s per measurement) it takes about two minutes on two cores. Run it on an otherwise idle
-machine: all three compete for the same cores, and another process's load moves the ratios.
+and HTTP at least 0.1 x the pgbench rate, pooled over the rounds; each round's ratios are
+printed too. `--profile N` then profiles N more in-process transfers from one thread (cProfile,
+sorted by cumulative time). Everything the script made (server, database, pgbench script) is
+removed at the end, also when it fails. With the defaults it takes about three and a half
+minutes on two cores. Run it on an otherwise idle machine: all the methods compete for the same
+cores, and another process's load moves the ratios.
 """
 
 import argparse
@@ -135,6 +141,11 @@ END;
 """
 
 
+# How each transfer is made; the rates of each method per concurrency level, one per round.
+METHODS = ("threads", "processes", "HTTP", "pgbench")
+Rates = dict[str, dict[int, list[Rate]]]
+
+
 @dataclass(frozen=True)
 class Holder:
     """A company whose user moves credits out of one block of its default account."""
@@ -159,7 +170,10 @@ def main() -> int:
         "--concurrency", type=int, nargs="+", default=[1, 4, 8], help="clients at each level"
     )
     parser.add_argument(
-        "--seconds", type=float, default=8, help="length of each measurement (default 8)"
+        "--seconds", type=float, default=4, help="length of each measurement (default 4)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds of every method at every level (default 3)"
     )
     parser.add_argument(
         "--warmup", type=float, default=1, help="untimed seconds before service and HTTP runs"
@@ -174,6 +188,8 @@ def main() -> int:
     options = parser.parse_args()
     if min(options.concurrency) < 1 or options.seconds <= 0 or options.warmup < 0:
         parser.error("--concurrency must be at least 1 and --seconds more than 0")
+    if options.rounds < 1:
+        parser.error("--rounds must be at least 1")
     if options.workers is not None and options.workers < 1:
         parser.error("--workers must be at least 1")
     options.concurrency = sorted(set(options.concurrency))
@@ -191,7 +207,6 @@ def main() -> int:
 
 def run(options: argparse.Namespace, database_url: str, database_name: str) -> int:
     from django.core.management import call_command
-    from django.db import connection
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
@@ -206,20 +221,13 @@ def run(options: argparse.Namespace, database_url: str, database_name: str) -> i
         flush=True,
     )
 
-    service: dict[int, Rate] = {}
-    service_processes: dict[int, Rate] = {}
-    over_http: dict[int, Rate] = {}
-    plain_sql: dict[int, Rate] = {}
+    rates: Rates = {method: {clients: [] for clients in options.concurrency} for method in METHODS}
     problem = None
     try:
-        measure_service(options, ledger, service, service_processes)
-        # gunicorn's workers open their own connections; ours is not needed while they run.
-        connection.close()
-        measure_http(options, database_url, ledger, over_http)
-        measure_pgbench(options, database_name, ledger, plain_sql)
+        measure(options, database_url, database_name, ledger, rates)
     except Failure as error:
         problem = str(error)
-    print_table(options, service, service_processes, over_http, plain_sql)
+    print_table(options, rates)
     if problem:
         print(f"\n{problem}", file=sys.stderr)
         return 1
@@ -312,22 +320,53 @@ def checked(what: str, rate: Rate, before: int) -> Rate:
     return rate
 
 
-def measure_service(
+def measure(
     options: argparse.Namespace,
+    database_url: str,
+    database_name: str,
     ledger: Ledger,
-    rates: dict[int, Rate],
-    process_rates: dict[int, Rate],
+    rates: Rates,
 ) -> None:
-    if options.warmup:
-        service_rate(ledger, max(options.concurrency), options.warmup)
-    for clients in options.concurrency:
-        rates[clients] = service_rate(ledger, clients, options.seconds)
-        print(f"service layer, {clients} threads: {rates[clients].per_second:.1f}/s", flush=True)
-        process_rates[clients] = service_process_rate(ledger, clients, options.seconds)
-        print(
-            f"service layer, {clients} processes: {process_rates[clients].per_second:.1f}/s",
-            flush=True,
-        )
+    """`--rounds` rounds; in each, at each level, the four methods one after the other, so
+    that a machine that slows down for a while slows every method, not the one measured then."""
+    port = free_port()
+    script = PGBENCH_SCRIPT.format(
+        blocks=client_case([h.block_id for h in ledger.holders]),
+        sources=client_case([h.account_id for h in ledger.holders]),
+        actors=client_case([h.user_id for h in ledger.holders]),
+    )
+    with (
+        gunicorn(port, database_url, options.workers) as server,
+        tempfile.NamedTemporaryFile("w", prefix="bench-ledger-", suffix=".sql") as file,
+    ):
+        file.write(script)
+        file.flush()
+        try:
+            problem = wait_until_healthy(port, server)
+            if problem:
+                raise Failure(problem)
+            tokens = [token(port, holder) for holder in ledger.holders]
+            if options.warmup:
+                # Untimed: every worker opens its database connection on its first request.
+                service_rate(ledger, max(options.concurrency), options.warmup)
+                http_rate(port, ledger, tokens, max(options.concurrency), options.warmup)
+            for number in range(1, options.rounds + 1):
+                for clients in options.concurrency:
+                    measured = {
+                        "threads": service_rate(ledger, clients, options.seconds),
+                        "processes": service_process_rate(ledger, clients, options.seconds),
+                        "HTTP": http_rate(port, ledger, tokens, clients, options.seconds),
+                        "pgbench": pgbench_rate(options, database_name, ledger, file.name, clients),
+                    }
+                    for method, rate in measured.items():
+                        rates[method][clients].append(rate)
+                    print(
+                        f"round {number}, {clients} clients: "
+                        + ", ".join(f"{m} {r.per_second:.1f}/s" for m, r in measured.items()),
+                        flush=True,
+                    )
+        except (Failure, OSError) as error:
+            raise Failure(f"{error}\n--- gunicorn log ---\n{server.log_tail()}") from error
 
 
 def service_process_rate(ledger: Ledger, clients: int, seconds: float) -> Rate:
@@ -385,28 +424,6 @@ def service_rate(ledger: Ledger, clients: int, seconds: float) -> Rate:
 # --- Through the HTTP API, served by gunicorn ---------------------------------------------------
 
 
-def measure_http(
-    options: argparse.Namespace, database_url: str, ledger: Ledger, rates: dict[int, Rate]
-) -> None:
-    port = free_port()
-    with gunicorn(port, database_url, options.workers) as server:
-        try:
-            problem = wait_until_healthy(port, server)
-            if problem:
-                raise Failure(problem)
-            tokens = [token(port, holder) for holder in ledger.holders]
-            if options.warmup:
-                # Untimed: every worker opens its database connection on its first request.
-                http_rate(port, ledger, tokens, max(options.concurrency), options.warmup)
-            for clients in options.concurrency:
-                rates[clients] = http_rate(port, ledger, tokens, clients, options.seconds)
-                print(f"HTTP API, {clients} clients: {rates[clients].per_second:.1f}/s", flush=True)
-        except (Failure, OSError) as error:
-            raise Failure(
-                f"HTTP API: {error}\n--- gunicorn log ---\n{server.log_tail()}"
-            ) from error
-
-
 def http_rate(port: int, ledger: Ledger, tokens: list[str], clients: int, seconds: float) -> Rate:
     """`POST /api/v1/transfers/` from `clients` threads, each with its own connection, token
     and block. gunicorn's sync workers close the connection after each answer; http.client
@@ -457,52 +474,42 @@ def token(port: int, holder: Holder) -> str:
 # --- The same transfer in plain SQL, with pgbench -----------------------------------------------
 
 
-def measure_pgbench(
-    options: argparse.Namespace, database_name: str, ledger: Ledger, rates: dict[int, Rate]
-) -> None:
+def pgbench_rate(
+    options: argparse.Namespace, database_name: str, ledger: Ledger, script: str, clients: int
+) -> Rate:
+    """pgbench running `script` for `--seconds` (whole seconds: `-T`) from `clients` clients:
+    the transactions it processed and its rate without the initial connection time."""
     server = urlsplit(options.server)
     environment = dict(os.environ)
     if server.password:
         environment["PGPASSWORD"] = unquote(server.password)
-    seconds = max(1, round(options.seconds))  # pgbench -T takes whole seconds
-    holders = ledger.holders
-    script = PGBENCH_SCRIPT.format(
-        blocks=client_case([h.block_id for h in holders]),
-        sources=client_case([h.account_id for h in holders]),
-        actors=client_case([h.user_id for h in holders]),
-    )
-    with tempfile.NamedTemporaryFile("w", prefix="bench-ledger-", suffix=".sql") as file:
-        file.write(script)
-        file.flush()
-        for clients in options.concurrency:
-            command = [
-                options.pgbench,
-                "--host",
-                server.hostname or "127.0.0.1",
-                "--port",
-                str(server.port or 5432),
-                "--username",
-                unquote(server.username or "postgres"),
-                "--no-vacuum",
-                "--protocol=prepared",
-                f"--client={clients}",
-                f"--jobs={min(clients, 2)}",
-                f"--time={seconds}",
-                "--define",
-                f"sink={ledger.sink_id}",
-                f"--file={file.name}",
-                database_name,
-            ]
-            before = transfers_recorded()
-            rate = pgbench_rate(command, clients, environment, seconds + 120)
-            rates[clients] = checked("pgbench", rate, before)
-            print(f"pgbench, {clients} clients: {rate.per_second:.1f}/s", flush=True)
-
-
-def pgbench_rate(command: list[str], clients: int, environment: dict, timeout: float) -> Rate:
-    """Run pgbench; its transactions and its tps (without the initial connection time)."""
+    seconds = max(1, round(options.seconds))
+    command = [
+        options.pgbench,
+        "--host",
+        server.hostname or "127.0.0.1",
+        "--port",
+        str(server.port or 5432),
+        "--username",
+        unquote(server.username or "postgres"),
+        "--no-vacuum",
+        "--protocol=prepared",
+        f"--client={clients}",
+        f"--jobs={min(clients, 2)}",
+        f"--time={seconds}",
+        "--define",
+        f"sink={ledger.sink_id}",
+        f"--file={script}",
+        database_name,
+    ]
+    before = transfers_recorded()
     result = subprocess.run(
-        command, capture_output=True, text=True, env=environment, timeout=timeout, check=False
+        command,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=seconds + 120,
+        check=False,
     )
     output = result.stdout
     processed = re.search(r"number of transactions actually processed: (\d+)", output)
@@ -514,7 +521,8 @@ def pgbench_rate(command: list[str], clients: int, environment: dict, timeout: f
             f"{output[-1500:]}\n{result.stderr[-1500:]}"
         )
     transfers, per_second = int(processed[1]), float(tps[1])
-    return Rate(transfers, clients, transfers / per_second if per_second else 0.0)
+    seconds_run = transfers / per_second if per_second else 0.0
+    return checked("pgbench", Rate(transfers, clients, seconds_run), before)
 
 
 # --- Checks, profile and output -----------------------------------------------------------------
@@ -569,6 +577,13 @@ def profile(ledger: Ledger, count: int) -> None:
     pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(35)
 
 
+def pooled(rates: list[Rate]) -> Rate | None:
+    """The rounds' rates as one: every transfer counted over every second measured."""
+    if not rates:
+        return None
+    return Rate(sum(r.count for r in rates), rates[0].clients, sum(r.seconds for r in rates))
+
+
 def ratio(numerator: Rate | None, denominator: Rate | None) -> str:
     if numerator is None or denominator is None or not denominator.per_second:
         return "-"
@@ -579,17 +594,12 @@ def per_second(rate: Rate | None) -> str:
     return "-" if rate is None else f"{rate.per_second:.1f}"
 
 
-def print_table(
-    options: argparse.Namespace,
-    service: dict[int, Rate],
-    service_processes: dict[int, Rate],
-    over_http: dict[int, Rate],
-    plain_sql: dict[int, Rate],
-) -> None:
+def print_table(options: argparse.Namespace, rates: Rates) -> None:
     print()
     print(
-        f"Transfers of 1 credit per second, {options.seconds:g} s at each level; each client "
-        "moves its own block to one shared sink account"
+        f"Transfers of 1 credit per second, {options.rounds} rounds of {options.seconds:g} s "
+        "of each method at each level, pooled; each client moves its own block to one shared "
+        "sink account"
     )
     print(
         "threads and processes: transfer_credits in threads of this process, or in as many "
@@ -601,24 +611,35 @@ def print_table(
         f"{'concurrency':>11} {'threads/s':>10} {'processes/s':>12} {'HTTP/s':>9} "
         f"{'pgbench/s':>10} {'threads÷pg':>11} {'processes÷pg':>13} {'HTTP÷pg':>8}"
     )
+    total = {method: pooled_levels(rates[method]) for method in METHODS}
     for clients in options.concurrency:
-        s, sp = service.get(clients), service_processes.get(clients)
-        h, p = over_http.get(clients), plain_sql.get(clients)
+        s, sp, h, p = (total[method].get(clients) for method in METHODS)
         print(
             f"{clients:>11} {per_second(s):>10} {per_second(sp):>12} {per_second(h):>9} "
             f"{per_second(p):>10} {ratio(s, p):>11} {ratio(sp, p):>13} {ratio(h, p):>8}"
         )
-    methods = (service, service_processes, over_http, plain_sql)
-    counted = [sum(r.count for r in rates.values()) for rates in methods]
+    counted = {
+        method: sum(r.count for level in rates[method].values() for r in level)
+        for method in METHODS
+    }
     print(
-        f"transfers counted (timed only): threads {counted[0]:,}, processes {counted[1]:,}, "
-        f"HTTP {counted[2]:,}, pgbench {counted[3]:,}"
+        "transfers counted (timed only): "
+        + ", ".join(f"{method} {count:,}" for method, count in counted.items())
     )
+    # Each round's ratio too: how far the pooled one may be trusted.
+    target_level = [rates[m].get(TARGET_CONCURRENCY, []) for m in ("processes", "HTTP", "pgbench")]
+    # A failed run leaves its last round short of some methods: that round is left out.
+    each = [f"{ratio(sp, p)}/{ratio(h, p)}" for sp, h, p in zip(*target_level, strict=False)]
+    if each:
+        print(
+            f"each round at concurrency {TARGET_CONCURRENCY}, processes÷pg/HTTP÷pg: "
+            + ", ".join(each)
+        )
     # The service target is read on processes: that is how the service layer runs deployed.
-    p = plain_sql.get(TARGET_CONCURRENCY)
+    p = total["pgbench"].get(TARGET_CONCURRENCY)
     for what, rate, target in (
-        ("service layer in processes", service_processes.get(TARGET_CONCURRENCY), TARGET_SHARE),
-        ("HTTP", over_http.get(TARGET_CONCURRENCY), TARGET_HTTP_SHARE),
+        ("service layer in processes", total["processes"].get(TARGET_CONCURRENCY), TARGET_SHARE),
+        ("HTTP", total["HTTP"].get(TARGET_CONCURRENCY), TARGET_HTTP_SHARE),
     ):
         goal = (
             f"{what} ≥ {target:g} × pgbench without audit lock at concurrency {TARGET_CONCURRENCY}"
@@ -629,6 +650,10 @@ def print_table(
             share = rate.per_second / p.per_second
             verdict = "met" if share >= target else "MISSED"
             print(f"Target ({goal}): {verdict} ({share:.2f})")
+
+
+def pooled_levels(levels: dict[int, list[Rate]]) -> dict[int, Rate]:
+    return {clients: rate for clients, found in levels.items() if (rate := pooled(found))}
 
 
 if __name__ == "__main__":
