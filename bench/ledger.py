@@ -66,10 +66,8 @@ import http.client
 import json
 import os
 import pstats
-import re
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -77,7 +75,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from io import StringIO
-from urllib.parse import unquote, urlsplit
 
 from harness import (
     POSTGRES_SERVER,
@@ -91,6 +88,7 @@ from harness import (
     http_request,
     in_processes,
     in_threads,
+    pgbench_rate,
     production_environment,
     report_awaiting_issuance,
     throwaway_database,
@@ -356,7 +354,9 @@ def measure(
                         "threads": service_rate(ledger, clients, options.seconds),
                         "processes": service_process_rate(ledger, clients, options.seconds),
                         "HTTP": http_rate(port, ledger, tokens, clients, options.seconds),
-                        "pgbench": pgbench_rate(options, database_name, ledger, file.name, clients),
+                        "pgbench": pgbench_transfers(
+                            options, database_name, ledger, file.name, clients
+                        ),
                     }
                     for method, rate in measured.items():
                         rates[method][clients].append(rate)
@@ -474,55 +474,22 @@ def token(port: int, holder: Holder) -> str:
 # --- The same transfer in plain SQL, with pgbench -----------------------------------------------
 
 
-def pgbench_rate(
+def pgbench_transfers(
     options: argparse.Namespace, database_name: str, ledger: Ledger, script: str, clients: int
 ) -> Rate:
-    """pgbench running `script` for `--seconds` (whole seconds: `-T`) from `clients` clients:
-    the transactions it processed and its rate without the initial connection time."""
-    server = urlsplit(options.server)
-    environment = dict(os.environ)
-    if server.password:
-        environment["PGPASSWORD"] = unquote(server.password)
-    seconds = max(1, round(options.seconds))
-    command = [
-        options.pgbench,
-        "--host",
-        server.hostname or "127.0.0.1",
-        "--port",
-        str(server.port or 5432),
-        "--username",
-        unquote(server.username or "postgres"),
-        "--no-vacuum",
-        "--protocol=prepared",
-        f"--client={clients}",
-        f"--jobs={min(clients, 2)}",
-        f"--time={seconds}",
-        "--define",
-        f"sink={ledger.sink_id}",
-        f"--file={script}",
-        database_name,
-    ]
+    """pgbench running `script` for `--seconds` (whole seconds: `-T`) from `clients` clients,
+    once the ledger shows one new transfer movement per transaction it counted."""
     before = transfers_recorded()
-    result = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=seconds + 120,
-        check=False,
+    rate = pgbench_rate(
+        options.pgbench,
+        options.server,
+        database_name,
+        script,
+        clients,
+        max(1, round(options.seconds)),
+        {"sink": str(ledger.sink_id)},
     )
-    output = result.stdout
-    processed = re.search(r"number of transactions actually processed: (\d+)", output)
-    failed = re.search(r"number of failed transactions: (\d+)", output)
-    tps = re.search(r"tps = ([\d.]+) \(without initial connection time\)", output)
-    if result.returncode != 0 or not (processed and tps) or (failed and int(failed[1])):
-        raise Failure(
-            f"pgbench at concurrency {clients} exited with {result.returncode}:\n"
-            f"{output[-1500:]}\n{result.stderr[-1500:]}"
-        )
-    transfers, per_second = int(processed[1]), float(tps[1])
-    seconds_run = transfers / per_second if per_second else 0.0
-    return checked("pgbench", Rate(transfers, clients, seconds_run), before)
+    return checked("pgbench", rate, before)
 
 
 # --- Checks, profile and output -----------------------------------------------------------------
