@@ -1,6 +1,7 @@
 """The company's holdings, retirements and data centres in a real browser: it sees its credits,
 retires part of them with a double-click on the button (the credits move once), opens the
-certificate, and uploads readings of a data centre; in English and in Chinese."""
+certificate, uploads readings of a data centre, and registers a data centre; in English and in
+Chinese."""
 
 import re
 from decimal import Decimal
@@ -10,11 +11,11 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from compute.models import Reading
+from compute.models import DataCentre, Reading
 from compute.services.data_centres import register_data_centre
 from methodologies.reference import load_reference_data
 from registry.ledger.models import CreditBlock, Retirement
-from tests.browser.actions import wait_for
+from tests.browser.actions import click, set_value, type_into, wait_for
 from tests.browser.conftest import LANGUAGES, sign_in
 from tests.registry.conftest import CLAIMED
 
@@ -107,3 +108,36 @@ def test_company_retires_with_a_double_click_and_uploads_readings(
         browser.get(f"{live_server.url}{WORKSPACE}/certificate-claims/new/")
         wait_for(browser, "claim-form")
         screenshot(f"company-claim-form-{language}")
+
+
+def test_company_registers_a_data_centre_in_a_province_of_two_grids(
+    browser, live_server, screenshot, users
+):
+    load_reference_data()
+    for language in LANGUAGES:
+        name = f"Ulanqab campus {language}"
+        sign_in(browser, live_server, "proponent", language)
+        browser.get(f"{live_server.url}{WORKSPACE}/data-centres/")
+        click(browser, "register-data-centre")
+        type_into(browser, "id_name", name)
+        Select(browser.find_element(By.ID, "id_province")).select_by_value("Inner Mongolia")
+        set_value(browser, "id_commissioned_on", "2022-09-01")
+        browser.find_element(By.ID, "id_hub_node").click()
+        click(browser, "data-centre-submit")
+
+        # Inner Mongolia lies in two regional grids: the page asks which, next to the field.
+        assert "CN-Northeast" in wait_for(browser, "id_grid_region_errors").text
+        assert not DataCentre.objects.filter(name=name).exists()
+        screenshot(f"company-data-centre-grid-region-{language}")
+        type_into(browser, "id_grid_region", "CN-Northeast")
+        click(browser, "data-centre-submit")
+
+        assert wait_for(browser, "data-centre-name").text == name
+        registered = DataCentre.objects.get(name=name)
+        assert (registered.grid_region, registered.hub_node, str(registered.commissioned_on)) == (
+            "CN-Northeast",
+            True,
+            "2022-09-01",
+        )
+        assert registered.owner == users["proponent"].organization
+        screenshot(f"company-data-centre-registered-{language}")

@@ -73,3 +73,22 @@ def test_the_api_still_answers_in_english(lifecycle, parties):
 
     assert response.status_code == 409
     assert response.json() == {"detail": "Cannot submit a project that is publicity."}
+
+
+def test_a_data_centre_the_service_refuses_is_explained_in_chinese_and_keeps_its_input(parties):
+    from methodologies.reference import load_reference_data
+
+    load_reference_data()
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+    client.force_login(parties["proponent"])
+
+    refused = client.post(
+        "/workspace/company/data-centres/new/",
+        {"name": "乌兰察布", "province": "Inner Mongolia", "commissioned_on": "2022-09-01"},
+    )
+
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert "Inner Mongolia 分属多个区域电网：请填写 grid_region，可选 CN-North" in page
+    assert 'name="name" value="乌兰察布"' in page
+    assert 'type="date" name="commissioned_on" value="2022-09-01"' in page

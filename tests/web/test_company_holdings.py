@@ -12,7 +12,7 @@ from django.test import Client, RequestFactory
 
 from certificates.models import CertificateBlock, CertificateClaim
 from certificates.services.imports import import_certificates
-from compute.models import Reading
+from compute.models import DataCentre, Reading
 from compute.services.data_centres import register_data_centre
 from compute.services.readings import record_reading
 from core.idempotency import KEY_REUSED
@@ -327,6 +327,60 @@ def data_centre(users):
         it_energy_kwh=Decimal(1_000_000),
     )
     return centre
+
+
+def test_registering_a_data_centre_through_the_form(users, data_centre):
+    client = signed_in(users["proponent"])
+    listing = client.get(f"{WORKSPACE}/data-centres/").content.decode()
+    assert f'href="{WORKSPACE}/data-centres/new/"' in listing
+
+    response = client.post(
+        f"{WORKSPACE}/data-centres/new/",
+        {"name": "Shunyi campus", "province": "Beijing", "commissioned_on": "2023-06-01"},
+    )
+
+    registered = DataCentre.objects.get(name="Shunyi campus")
+    assert response.status_code == 302
+    assert response["Location"] == f"{WORKSPACE}/data-centres/{registered.pk}/"
+    # Beijing lies in the North China grid (data/china-grid-regions.csv).
+    assert (registered.owner, registered.grid_region) == (
+        users["proponent"].organization,
+        "CN-North",
+    )
+    assert (registered.hub_node, registered.commissioned_on) == (False, date(2023, 6, 1))
+    page = client.get(response["Location"]).content.decode()
+    assert "The data centre Shunyi campus is registered." in page
+
+
+def test_a_data_centre_the_service_refuses_is_a_400_next_to_the_field(users, data_centre):
+    client = signed_in(users["proponent"])
+    before = DataCentre.objects.count()
+
+    taken = client.post(
+        f"{WORKSPACE}/data-centres/new/", {"name": data_centre.name, "province": "Hebei"}
+    )
+    # Inner Mongolia lies in two regional grids: the form must name one.
+    unnamed = client.post(
+        f"{WORKSPACE}/data-centres/new/", {"name": "Ulanqab", "province": "Inner Mongolia"}
+    )
+    unknown = client.post(f"{WORKSPACE}/data-centres/new/", {"name": "X", "province": "Atlantis"})
+
+    assert (taken.status_code, unnamed.status_code, unknown.status_code) == (400, 400, 400)
+    assert "has a data centre named Yizhuang computing centre already" in re.search(
+        r'id="id_name_errors">(.*?)</ul>', taken.content.decode(), re.S
+    ).group(1)
+    assert "CN-Northeast" in re.search(
+        r'id="id_grid_region_errors">(.*?)</ul>', unnamed.content.decode(), re.S
+    ).group(1)
+    assert 'id="id_province_errors"' in unknown.content.decode()
+    assert DataCentre.objects.count() == before
+
+    named = client.post(
+        f"{WORKSPACE}/data-centres/new/",
+        {"name": "Ulanqab", "province": "Inner Mongolia", "grid_region": "CN-North"},
+    )
+    assert named.status_code == 302
+    assert DataCentre.objects.get(name="Ulanqab").grid_region == "CN-North"
 
 
 def test_the_data_centre_page_shows_its_readings_and_yearly_figures(users, data_centre):

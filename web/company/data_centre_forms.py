@@ -1,11 +1,13 @@
-"""The forms of a data centre's pages: a reading, and a readings upload. They check the shape of
-the input as the compute API's input serializers do; `record_reading` and `upload_readings`
-decide the rest."""
+"""The forms of the data centres' pages: a data centre's registration, a reading, and a readings
+upload. They check the shape of the input as the compute API's input serializers do;
+`register_data_centre`, `record_reading` and `upload_readings` decide the rest."""
 
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from core.provinces import Province
 
 # As `Reading` stores them: 20 digits, 3 of them decimal places.
 ENERGY = {"max_digits": 20, "decimal_places": 3}
@@ -13,6 +15,24 @@ ENERGY = {"max_digits": 20, "decimal_places": 3}
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+class DataCentreForm(forms.Form):
+    name = forms.CharField(max_length=200, label=_("Name"))
+    province = forms.ChoiceField(choices=Province.choices, label=_("Province"))
+    grid_region = forms.CharField(
+        max_length=32,
+        required=False,
+        label=_("Grid region"),
+        help_text=_(
+            "Only where the province lies in more than one regional grid (Inner Mongolia: "
+            "CN-North in the west, CN-Northeast in the east); otherwise the province's own."
+        ),
+    )
+    hub_node = forms.BooleanField(
+        required=False, label=_("A node of the national computing hubs (East Data, West Computing)")
+    )
+    commissioned_on = forms.DateField(widget=DateInput, required=False, label=_("Commissioned on"))
 
 
 class ReadingForm(forms.Form):

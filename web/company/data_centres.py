@@ -1,8 +1,8 @@
-"""The company's data centres: the list, each data centre's yearly figures and readings, the
-reading form, the readings upload (a CSV file; a large one runs as a job, whose progress has a
-page). Reads through `compute.selectors` scoped to the company (another organisation's data
-centre is a 404); writes through `record_reading`, `upload_readings` and `start_upload_job`, as
-the compute API does."""
+"""The company's data centres: the list, the registration form, each data centre's yearly
+figures and readings, the reading form, the readings upload (a CSV file; a large one runs as a
+job, whose progress has a page). Reads through `compute.selectors` scoped to the company
+(another organisation's data centre is a 404); writes through `register_data_centre`,
+`record_reading`, `upload_readings` and `start_upload_job`, as the compute API does."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 
 from compute import selectors
+from compute.services.data_centres import register_data_centre
 from compute.services.readings import record_reading
 from compute.services.upload_jobs import UPLOAD_JOB, runs_as_job, start_upload_job
 from compute.services.uploads import upload_readings
@@ -21,7 +22,7 @@ from core.jobs import jobs_visible_to
 from core.messages import localized
 from core.models import Job
 from core.parsers import CSVParser
-from web.company.data_centre_forms import ReadingForm, ReadingUploadForm
+from web.company.data_centre_forms import DataCentreForm, ReadingForm, ReadingUploadForm
 from web.company.form_answers import refused
 
 PAGE_SIZE = 50
@@ -39,6 +40,25 @@ def data_centre_list(request: HttpRequest) -> HttpResponse:
     for data_centre in data_centres:
         data_centre.figures = selectors.latest_yearly_figures(data_centre)
     return render(request, "web/company/data_centre_list.html", {"data_centres": data_centres})
+
+
+def data_centre_new(request: HttpRequest) -> HttpResponse:
+    """The form that registers a data centre of the company, in its province's regional grid."""
+    template = "web/company/data_centre_form.html"
+    form = DataCentreForm(request.POST if request.method == "POST" else None)
+    context = {"form": form}
+    if request.method != "POST":
+        return render(request, template, context)
+    if not form.is_valid():
+        return render(request, template, context, status=400)
+    try:
+        data_centre = register_data_centre(actor=request.user, **form.cleaned_data)
+    except DomainError as error:
+        return refused(request, template, context, error)
+    messages.success(
+        request, _("The data centre %(name)s is registered.") % {"name": data_centre.name}
+    )
+    return redirect("company:data-centre", pk=data_centre.pk)
 
 
 def data_centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -155,6 +175,7 @@ def upload_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns = [
     path("data-centres/", data_centre_list, name="data-centres"),
+    path("data-centres/new/", data_centre_new, name="data-centre-new"),
     path("data-centres/<int:pk>/", data_centre_detail, name="data-centre"),
     path("data-centres/<int:pk>/readings/new/", reading_new, name="data-centre-reading"),
     path("data-centres/<int:pk>/readings/upload/", readings_upload, name="data-centre-upload"),
