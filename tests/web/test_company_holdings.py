@@ -352,6 +352,22 @@ def test_registering_a_data_centre_through_the_form(users, data_centre):
     assert "The data centre Shunyi campus is registered." in page
 
 
+def test_the_same_registration_form_sent_twice_registers_once(users, data_centre):
+    client = signed_in(users["proponent"])
+    form = {"name": "Daxing campus", "province": "Beijing", "idempotency_key": "form-7"}
+
+    first = client.post(f"{WORKSPACE}/data-centres/new/", form)
+    second = client.post(f"{WORKSPACE}/data-centres/new/", form)
+
+    registered = DataCentre.objects.get(name="Daxing campus")
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert first["Location"] == second["Location"] == f"{WORKSPACE}/data-centres/{registered.pk}/"
+    # The same key with other values is refused, not registered.
+    other = client.post(f"{WORKSPACE}/data-centres/new/", {**form, "name": "Tongzhou campus"})
+    assert other.status_code == 409
+    assert not DataCentre.objects.filter(name="Tongzhou campus").exists()
+
+
 def test_a_data_centre_the_service_refuses_is_a_400_next_to_the_field(users, data_centre):
     client = signed_in(users["proponent"])
     before = DataCentre.objects.count()

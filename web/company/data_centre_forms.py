@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.provinces import Province
+from web.company.form_answers import KEY_FIELD, new_key
 
 # As `Reading` stores them: 20 digits, 3 of them decimal places.
 ENERGY = {"max_digits": 20, "decimal_places": 3}
@@ -33,6 +34,13 @@ class DataCentreForm(forms.Form):
         required=False, label=_("A node of the national computing hubs (East Data, West Computing)")
     )
     commissioned_on = forms.DateField(widget=DateInput, required=False, label=_("Commissioned on"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A double-click registers it once (`form_answers.run_once`).
+        self.fields[KEY_FIELD] = forms.CharField(
+            widget=forms.HiddenInput, initial=new_key(), required=False
+        )
 
 
 class ReadingForm(forms.Form):

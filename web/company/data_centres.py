@@ -23,7 +23,7 @@ from core.messages import localized
 from core.models import Job
 from core.parsers import CSVParser
 from web.company.data_centre_forms import DataCentreForm, ReadingForm, ReadingUploadForm
-from web.company.form_answers import refused
+from web.company.form_answers import checked, refused, run_once
 
 PAGE_SIZE = 50
 # How often the page of a job still running reloads itself, in seconds.
@@ -43,22 +43,33 @@ def data_centre_list(request: HttpRequest) -> HttpResponse:
 
 
 def data_centre_new(request: HttpRequest) -> HttpResponse:
-    """The form that registers a data centre of the company, in its province's regional grid."""
+    """The form that registers a data centre of the company, in its province's regional grid;
+    a second submission of the same form (a double-click) registers nothing more and answers
+    the first."""
     template = "web/company/data_centre_form.html"
     form = DataCentreForm(request.POST if request.method == "POST" else None)
     context = {"form": form}
     if request.method != "POST":
         return render(request, template, context)
-    if not form.is_valid():
-        return render(request, template, context, status=400)
+
+    def register_once() -> dict:
+        data = checked(form)
+        data_centre = register_data_centre(
+            actor=request.user,
+            name=data["name"],
+            province=data["province"],
+            grid_region=data["grid_region"],
+            hub_node=data["hub_node"],
+            commissioned_on=data["commissioned_on"],
+        )
+        return {"data_centre": data_centre.pk, "name": data_centre.name}
+
     try:
-        data_centre = register_data_centre(actor=request.user, **form.cleaned_data)
+        answer = run_once(request, "web/company/data-centres", register_once)
     except DomainError as error:
         return refused(request, template, context, error)
-    messages.success(
-        request, _("The data centre %(name)s is registered.") % {"name": data_centre.name}
-    )
-    return redirect("company:data-centre", pk=data_centre.pk)
+    messages.success(request, _("The data centre %(name)s is registered.") % answer)
+    return redirect("company:data-centre", pk=answer["data_centre"])
 
 
 def data_centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
