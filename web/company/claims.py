@@ -16,7 +16,7 @@ from certificates.services.claims import claim_certificates
 from compute.selectors import data_centres_visible_to
 from core.errors import DomainError
 from web.company.data_centre_forms import DateInput
-from web.company.form_answers import KEY_FIELD, checked, new_key, refused, run_once
+from web.company.form_answers import add_key_field, checked, refused, run_once
 
 PAGE_SIZE = 50
 
@@ -66,9 +66,7 @@ class ClaimForm(forms.Form):
             (each.pk, block.label_from_instance(each)) for each in active
         ]
         self.fields["data_centre"].queryset = data_centres_visible_to(user).order_by("name")
-        self.fields[KEY_FIELD] = forms.CharField(
-            widget=forms.HiddenInput, initial=new_key(), required=False
-        )
+        add_key_field(self)
 
 
 def claim_list(request: HttpRequest) -> HttpResponse:

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.provinces import Province
-from web.company.form_answers import KEY_FIELD, new_key
+from web.company.form_answers import add_key_field
 
 # As `Reading` stores them: 20 digits, 3 of them decimal places.
 ENERGY = {"max_digits": 20, "decimal_places": 3}
@@ -38,9 +38,7 @@ class DataCentreForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # A double-click registers it once (`form_answers.run_once`).
-        self.fields[KEY_FIELD] = forms.CharField(
-            widget=forms.HiddenInput, initial=new_key(), required=False
-        )
+        add_key_field(self)
 
 
 class ReadingForm(forms.Form):

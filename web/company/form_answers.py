@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,9 +23,12 @@ KEY_FIELD = "idempotency_key"
 NOT_THE_REQUEST = {"csrfmiddlewaretoken", KEY_FIELD}
 
 
-def new_key() -> str:
-    """A fresh key for a form as it is rendered: a double-click sends it twice."""
-    return str(uuid.uuid4())
+def add_key_field(form: forms.Form) -> None:
+    """The hidden field of `form` that carries its idempotency key, a fresh one each time the
+    form is rendered: a double-click sends the same key twice."""
+    form.fields[KEY_FIELD] = forms.CharField(
+        widget=forms.HiddenInput, initial=str(uuid.uuid4()), required=False
+    )
 
 
 def run_once(

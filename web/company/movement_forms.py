@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.ledger import selectors
 from registry.ledger.models import CreditBlock, HoldingAccount, Retirement
-from web.company.form_answers import KEY_FIELD, new_key
+from web.company.form_answers import add_key_field
 
 NO_SUCH_ACCOUNT = _("No holding account has this number.")
 
@@ -41,9 +41,7 @@ class MovementForm(forms.Form):
         block.widget.choices = [("", "---------")] + [
             (each.pk, block.label_from_instance(each)) for each in active
         ]
-        self.fields[KEY_FIELD] = forms.CharField(
-            widget=forms.HiddenInput, initial=new_key(), required=False
-        )
+        add_key_field(self)
 
 
 class TransferForm(MovementForm):
